@@ -1,0 +1,42 @@
+import { Strategy } from 'passport-strategy';
+import type { ErrorCode } from '../errors';
+import { parseBearer } from '../lib/bearer';
+import { API_KEY_PREFIX, isWellFormed } from '../lib/credentials';
+import type { KeyVerifier } from '../services/keyVerifier';
+
+/** What the strategy reads: the header, or the secret extractApiKey already found in it. */
+export interface ApiKeyRequest {
+  headers: { authorization?: string };
+  apiKeySecret?: string;
+}
+
+export interface AuthChallenge {
+  code: ErrorCode;
+}
+
+/**
+ * The `api_key` passport strategy. It reads only the Authorization header (never the query string
+ * or body, unlike passport-http-bearer) and delegates the lookup to the KeyVerifier service.
+ */
+export class ApiKeyStrategy extends Strategy {
+  readonly name = 'api_key';
+
+  constructor(private readonly verifier: KeyVerifier) {
+    super();
+  }
+
+  override authenticate(req: unknown): void {
+    const request = req as ApiKeyRequest;
+    const secret = request.apiKeySecret ?? parseBearer(request.headers.authorization);
+    if (!secret) return this.fail(challenge('missing_api_key'), 401);
+    if (!isWellFormed(secret, API_KEY_PREFIX)) return this.fail(challenge('malformed_api_key'), 401);
+    this.verifier.verify(secret).then(
+      (result) => (result.ok ? this.success(result.key) : this.fail(challenge(result.code), 401)),
+      (err: Error) => this.error(err),
+    );
+  }
+}
+
+export function challenge(code: ErrorCode): AuthChallenge {
+  return { code };
+}

@@ -1,0 +1,131 @@
+import { LRUCache } from 'lru-cache';
+import type { SharedStore } from './sharedStore';
+
+// In-process marker for "looked up, does not exist" (the negative cache).
+const MISS = Symbol('miss');
+type Slot<T> = T | typeof MISS;
+
+export interface TieredCacheOptions<T> {
+  local: { max: number; ttlMs: number; negativeTtlMs: number };
+  /** Redis, or null in embedded mode. */
+  shared: SharedStore | null;
+  sharedKey: (id: string) => string;
+  sharedTtlSeconds: number;
+  negativeSharedTtlSeconds: number;
+  /** The source of truth (MySQL/SQLite); null means "does not exist". */
+  load: (id: string) => Promise<T | null>;
+}
+
+/**
+ * Three tiers: a bounded in-process LRU with a short TTL, then the shared store (Redis), then the
+ * loader. Concurrent misses for one id share a single load (single-flight), and absent ids are
+ * cached as misses so unknown keys cannot make every request reach the database.
+ */
+export class TieredCache<T extends object> {
+  private readonly local: LRUCache<string, Slot<T>>;
+  private readonly inflight = new Map<string, Promise<T | null>>();
+  // Writes that could not reach Redis; replayed when it reconnects so a revocation made during
+  // an outage does not leave the old state in the shared tier.
+  private readonly pendingShared = new Map<string, T | null>();
+  // Bumped on every invalidation. A load that started before an invalidation must not put its
+  // (possibly stale) result into the in-process tier.
+  private epoch = 0;
+
+  constructor(private readonly options: TieredCacheOptions<T>) {
+    this.local = new LRUCache<string, Slot<T>>({
+      max: options.local.max,
+      ttl: Math.max(1, options.local.ttlMs),
+      ttlResolution: 10,
+    });
+  }
+
+  get(id: string): Promise<T | null> {
+    const hit = this.local.get(id);
+    if (hit !== undefined) return Promise.resolve(hit === MISS ? null : hit);
+    const running = this.inflight.get(id);
+    if (running) return running;
+    const started = this.fetch(id).finally(() => this.inflight.delete(id));
+    this.inflight.set(id, started);
+    return started;
+  }
+
+  /** Whether the in-process tier holds this id right now (for operators and tests). */
+  hasLocal(id: string): boolean {
+    return this.local.has(id);
+  }
+
+  /** Drops the in-process copy (another instance changed the record). */
+  invalidateLocal(id: string): void {
+    this.epoch++;
+    this.local.delete(id);
+  }
+
+  clearLocal(): void {
+    this.epoch++;
+    this.local.clear();
+  }
+
+  /**
+   * Records a change made on this instance: both tiers now hold the new state. The shared tier is
+   * overwritten (not deleted) so that a concurrent load, which writes with NX, cannot put back
+   * the state from before the change.
+   */
+  async write(id: string, value: T | null): Promise<void> {
+    this.invalidateLocal(id);
+    this.inflight.delete(id);
+    this.setLocal(id, value);
+    this.pendingShared.set(id, value);
+    await this.flushPending();
+  }
+
+  /** Replays writes that Redis missed; called on every (re)connect. */
+  async flushPending(): Promise<void> {
+    const shared = this.options.shared;
+    if (!shared) return this.pendingShared.clear();
+    for (const [id, value] of this.pendingShared) {
+      try {
+        await shared.set(this.options.sharedKey(id), this.encode(value), this.ttlFor(value), false);
+      } catch {
+        return; // still down: the next reconnect tries again
+      }
+      if (this.pendingShared.get(id) === value) this.pendingShared.delete(id);
+    }
+  }
+
+  private async fetch(id: string): Promise<T | null> {
+    const epoch = this.epoch;
+    const shared = this.options.shared;
+    const key = this.options.sharedKey(id);
+    if (shared) {
+      // Redis trouble is not an answer: fall through to the database, which is authoritative.
+      const raw = await shared.get(key).catch(() => undefined);
+      if (raw !== undefined && raw !== null) {
+        const value = this.decode(raw);
+        if (epoch === this.epoch) this.setLocal(id, value);
+        return value;
+      }
+    }
+    const value = await this.options.load(id);
+    if (epoch === this.epoch) this.setLocal(id, value);
+    if (shared) void shared.set(key, this.encode(value), this.ttlFor(value), true).catch(() => undefined);
+    return value;
+  }
+
+  private setLocal(id: string, value: T | null): void {
+    if (value === null) this.local.set(id, MISS, { ttl: Math.max(1, this.options.local.negativeTtlMs) });
+    else this.local.set(id, value);
+  }
+
+  private ttlFor(value: T | null): number {
+    return value === null ? this.options.negativeSharedTtlSeconds : this.options.sharedTtlSeconds;
+  }
+
+  // A miss is stored as the JSON literal `null`, so an operator reading the key sees it plainly.
+  private encode(value: T | null): string {
+    return JSON.stringify(value);
+  }
+
+  private decode(raw: string): T | null {
+    return JSON.parse(raw) as T | null;
+  }
+}

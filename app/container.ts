@@ -1,0 +1,158 @@
+import type { Knex } from 'knex';
+import pino, { type Logger } from 'pino';
+import type { Config } from '../config';
+import { createKnex, ensureDatabase, migrateLatest } from '../db/knex';
+import { TieredCache } from './cache/tieredCache';
+import { redisSharedStore } from './cache/sharedStore';
+import { keyStateOf, type KeyState, type Organization } from './domain/types';
+import { Counters } from './infra/counters';
+import { createRedis, type CountingRedis } from './infra/redis';
+import { RedisKeys } from './infra/redisKeys';
+import { AccessTokenRepository } from './repositories/accessTokens';
+import { ApiKeyRepository } from './repositories/apiKeys';
+import { OrganizationRepository } from './repositories/organizations';
+import { UserRepository } from './repositories/users';
+import { AccountService } from './services/accounts';
+import { ApiKeyService } from './services/apiKeys';
+import { AuthFailureThrottle } from './services/authFailures';
+import { InvalidationBus } from './services/invalidation';
+import { KeyVerifier } from './services/keyVerifier';
+import { LastUsedTracker } from './services/lastUsed';
+import { OrganizationService } from './services/organizations';
+import { BucketFamily } from './services/rateLimits';
+
+/** Everything the app needs, built once by the composition root and passed to createApp. */
+export interface Deps {
+  config: Config;
+  logger: Logger;
+  knex: Knex;
+  redis: CountingRedis | null;
+  redisKeys: RedisKeys;
+  counters: Counters;
+  keyCache: TieredCache<KeyState>;
+  orgCache: TieredCache<Organization>;
+  keyVerifier: KeyVerifier;
+  authFailures: AuthFailureThrottle;
+  requestBuckets: BucketFamily;
+  sendBuckets: BucketFamily;
+  lastUsed: LastUsedTracker;
+  bus: InvalidationBus;
+  apiKeys: ApiKeyService;
+  organizations: OrganizationService;
+  accounts: AccountService;
+  close(): Promise<void>;
+}
+
+export async function buildDeps(config: Config, logger: Logger = createLogger(config)): Promise<Deps> {
+  const counters = new Counters();
+  const redisKeys = new RedisKeys(config.redisPrefix);
+
+  if (config.migrateOnStart) await ensureDatabase(config.database);
+  const knex = createKnex(config.database);
+  knex.on('query', () => counters.mysqlQueries++);
+  knex.on('query-error', () => counters.mysqlErrors++);
+  if (config.migrateOnStart) await migrateLatest(knex);
+
+  const redis = config.redis ? createRedis(config.redis.url, config.redis.commandTimeoutMs, counters) : null;
+  const subscriber = config.redis ? createRedis(config.redis.url, 1000, new Counters()) : null;
+  await Promise.all([redis?.connect(), subscriber?.connect()]);
+
+  const shared = redis ? redisSharedStore(redis) : null;
+  const users = new UserRepository(knex);
+  const orgRepo = new OrganizationRepository(knex);
+  const keyRepo = new ApiKeyRepository(knex, counters);
+  const keyCache = new TieredCache<KeyState>({
+    local: { max: config.keyCache.max, ttlMs: config.keyCache.ttlMs, negativeTtlMs: config.keyCache.negativeTtlMs },
+    shared,
+    sharedKey: (hash) => redisKeys.apiKey(hash),
+    sharedTtlSeconds: config.keyCache.redisTtlSeconds,
+    negativeSharedTtlSeconds: config.keyCache.negativeRedisTtlSeconds,
+    load: async (hash) => {
+      const key = await keyRepo.findByHash(hash);
+      return key && keyStateOf(key);
+    },
+  });
+  const orgCache = new TieredCache<Organization>({
+    local: { max: config.keyCache.max, ttlMs: config.keyCache.ttlMs, negativeTtlMs: config.keyCache.negativeTtlMs },
+    shared,
+    sharedKey: (id) => redisKeys.org(id),
+    sharedTtlSeconds: config.keyCache.redisTtlSeconds,
+    negativeSharedTtlSeconds: config.keyCache.negativeRedisTtlSeconds,
+    load: (id) => orgRepo.findById(id),
+  });
+
+  const bus = new InvalidationBus(redis, subscriber, redisKeys.invalidateChannel, logger);
+  bus.onMessage((m) => (m.kind === 'apikey' ? keyCache : orgCache).invalidateLocal(m.id));
+  await bus.start();
+  // The first 'ready' has passed, so this fires on reconnects only. Invalidations published while
+  // this instance was cut off were lost: drop the in-process tier and replay the writes Redis missed.
+  subscriber?.on('ready', () => {
+    keyCache.clearLocal();
+    orgCache.clearLocal();
+    void keyCache.flushPending();
+    void orgCache.flushPending();
+  });
+
+  const bucket = (family: 'org' | 'send' | 'login') =>
+    new BucketFamily({ redis, keyPrefix: redisKeys.limiterPrefix(family), instanceCount: config.instanceCount, counters });
+  const requestBuckets = bucket('org');
+  const sendBuckets = bucket('send');
+  const authFailures = new AuthFailureThrottle({
+    redis,
+    keyPrefix: redisKeys.limiterPrefix('authfail'),
+    ...config.authFail,
+    instanceCount: config.instanceCount,
+    counters,
+  });
+
+  const lastUsed = new LastUsedTracker(keyRepo, logger);
+  lastUsed.start();
+  const apiKeys = new ApiKeyService(keyRepo, keyCache, bus);
+  const organizations = new OrganizationService(orgRepo, orgCache, bus, {
+    rateLimit: config.rateLimit,
+    sendLimit: config.sendLimit,
+  });
+  const accounts = new AccountService({
+    knex,
+    users,
+    tokens: new AccessTokenRepository(knex),
+    organizations,
+    apiKeys,
+    loginBuckets: bucket('login'),
+    tokenTtlDays: config.accessTokenTtlDays,
+  });
+
+  return {
+    config,
+    logger,
+    knex,
+    redis,
+    redisKeys,
+    counters,
+    keyCache,
+    orgCache,
+    keyVerifier: new KeyVerifier(keyCache),
+    authFailures,
+    requestBuckets,
+    sendBuckets,
+    lastUsed,
+    bus,
+    apiKeys,
+    organizations,
+    accounts,
+    async close() {
+      await lastUsed.stop();
+      subscriber?.disconnect();
+      redis?.disconnect();
+      await knex.destroy();
+    },
+  };
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({
+    level: config.logLevel,
+    // Never log credentials, even by accident in an error object.
+    redact: ['req.headers.authorization', '*.password', '*.secret', '*.key', '*.token'],
+  });
+}

@@ -1,0 +1,63 @@
+// Plain records the services pass around. Times are epoch milliseconds; they become ISO 8601
+// strings only in the serializers.
+
+export interface User {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+  /** Per-organization overrides of the server-wide budgets; null means the default. */
+  rateLimitPoints: number | null;
+  rateLimitDuration: number | null;
+  sendLimitPoints: number | null;
+  sendLimitDuration: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type MemberRole = 'owner' | 'member';
+
+export interface ApiKey {
+  id: string;
+  organizationId: string;
+  name: string;
+  start: string;
+  keyHash: string;
+  active: boolean;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+  deletedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The part of a key the request path needs, as held in the in-process cache and in Redis. */
+export interface KeyState {
+  id: string;
+  organizationId: string;
+  active: boolean;
+  expiresAt: number | null;
+  deleted: boolean;
+}
+
+export function keyStateOf(key: ApiKey): KeyState {
+  return {
+    id: key.id,
+    organizationId: key.organizationId,
+    active: key.active,
+    expiresAt: key.expiresAt,
+    deleted: key.deletedAt !== null,
+  };
+}
+
+export interface Page {
+  limit: number;
+  before?: string;
+}

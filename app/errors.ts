@@ -1,0 +1,62 @@
+// The one catalogue of errors a client can see: a stable code, its HTTP status and the message.
+// Routes and services throw `ApiError`s by code; the renderer (middleware/errorRenderer.ts) is the
+// only place that turns anything into a response.
+export const ERRORS = {
+  missing_api_key: [401, 'An API key is required: send Authorization: Bearer <key>.'],
+  malformed_api_key: [401, 'The API key is not of the sndk_ format or its checksum is wrong.'],
+  invalid_api_key: [401, 'The API key is unknown or has been deleted.'],
+  api_key_inactive: [401, 'The API key has been deactivated.'],
+  api_key_expired: [401, 'The API key has expired.'],
+  missing_token: [401, 'An access token is required: send Authorization: Bearer <token>.'],
+  malformed_token: [401, 'The access token is not of the sndt_ format or its checksum is wrong.'],
+  invalid_token: [401, 'The access token is unknown or has been revoked.'],
+  token_expired: [401, 'The access token has expired; log in again.'],
+  invalid_credentials: [401, 'The email or password is wrong.'],
+  forbidden: [403, 'Your role in this organization does not allow this.'],
+  not_found: [404, 'Not found.'],
+  method_not_allowed: [405, 'This method is not allowed on this path.'],
+  email_taken: [409, 'An account with this email already exists.'],
+  conflict: [409, 'This conflicts with an existing resource.'],
+  invalid_json: [400, 'The request body is not valid JSON.'],
+  validation_failed: [400, 'The request is invalid.'],
+  payload_too_large: [413, 'The request body is too large.'],
+  unsupported_media_type: [415, 'Send the request body as application/json.'],
+  headers_too_large: [431, 'The request headers are larger than 16 KB.'],
+  rate_limited: [429, "The organization's request budget is used up; retry after the time in Retry-After."],
+  send_limited: [429, "The organization's send budget is used up; retry after the time in Retry-After."],
+  too_many_failed_attempts: [429, 'Too many failed authentications from this address; retry later.'],
+  login_throttled: [429, 'Too many login attempts; retry after the time in Retry-After.'],
+  service_unavailable: [503, 'A backing service is unavailable; retry shortly.'],
+  internal_error: [500, 'Internal server error.'],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: ErrorDetail[],
+    /** Extra response headers, e.g. Retry-After. */
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message ?? ERRORS[code][1]);
+    this.status = ERRORS[code][0];
+  }
+}
+
+/** Thrown by stores when MySQL or Redis does not answer; rendered as 503, never as a 401. */
+export class UnavailableError extends Error {
+  constructor(
+    readonly dependency: 'mysql' | 'redis',
+    cause?: unknown,
+  ) {
+    super(`${dependency} is unavailable`, { cause });
+  }
+}

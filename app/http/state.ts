@@ -1,0 +1,20 @@
+import type { KeyState, MemberRole, Organization, User } from '../domain/types';
+import type { RateLimitDecision } from '../services/rateLimits';
+
+// Typed ctx.state: each step of the pipeline writes its own field and later steps read it.
+declare module 'koa' {
+  interface DefaultState {
+    requestId: string;
+    /** The well-formed secret found by extractApiKey (/v1 only). */
+    apiKeySecret?: string;
+    apiKey?: KeyState;
+    organization?: Organization;
+    rateLimit?: RateLimitDecision;
+    /** Set on /auth and /organizations by the bearer (access token) strategy. */
+    user?: User;
+    accessTokenId?: string;
+    role?: MemberRole;
+  }
+}
+
+export {};

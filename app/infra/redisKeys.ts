@@ -1,0 +1,27 @@
+/**
+ * Every Redis key and channel name this server uses, built from REDIS_PREFIX in one place so the
+ * layout documented in the README ("Operating") is the one the code uses.
+ */
+export class RedisKeys {
+  constructor(readonly prefix: string) {}
+
+  /** Cached key record or miss marker, by SHA-256 hex of the secret. */
+  apiKey(hash: string): string {
+    return `${this.prefix}apikey:${hash}`;
+  }
+  /** Cached organization. */
+  org(orgId: string): string {
+    return `${this.prefix}org:${orgId}`;
+  }
+  /** Channel carrying cache invalidations between instances. */
+  get invalidateChannel(): string {
+    return `${this.prefix}invalidate`;
+  }
+  /**
+   * rate-limiter-flexible appends `:<key>` to its keyPrefix, so a bucket lives at
+   * `<prefix>rl:<family>:<key>`: rl:org:<orgId>, rl:send:<orgId>, rl:authfail:<address>, ...
+   */
+  limiterPrefix(family: 'org' | 'send' | 'authfail' | 'login'): string {
+    return `${this.prefix}rl:${family}`;
+  }
+}

@@ -1,0 +1,53 @@
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import { ApiError, ERRORS, UnavailableError, type ErrorCode } from '../errors';
+import { isConnectionError } from '../infra/dbErrors';
+
+const WWW_AUTHENTICATE = 'Bearer realm="sendook", error="invalid_token"';
+
+/**
+ * The one place errors become responses: the catalogue's envelope, never HTML, a stack or a
+ * secret. Infrastructure failures are 503; anything unexpected is a 500 with a generic message.
+ */
+export function errorRenderer(logger: Logger): Middleware {
+  return async function errorRendererMiddleware(ctx, next) {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw new ApiError('not_found', 'No such route.');
+    } catch (err) {
+      const apiError = toApiError(err);
+      if (apiError.status >= 500) logger.error({ err, requestId: ctx.state.requestId }, 'request failed');
+      ctx.status = apiError.status;
+      ctx.body = {
+        error: apiError.message,
+        code: apiError.code,
+        requestId: ctx.state.requestId,
+        ...(apiError.details ? { details: apiError.details } : {}),
+      };
+      if (apiError.status === 401) ctx.set('WWW-Authenticate', WWW_AUTHENTICATE);
+      if (apiError.headers) ctx.set(apiError.headers);
+    }
+  };
+}
+
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof UnavailableError || isConnectionError(err)) return new ApiError('service_unavailable');
+  // Errors raised by Koa and its body parser for the client's input carry an HTTP status.
+  const status = (err as { status?: unknown; expose?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) return new ApiError(codeForStatus(status));
+  return new ApiError('internal_error');
+}
+
+function codeForStatus(status: number): ErrorCode {
+  const byStatus: Record<number, ErrorCode> = {
+    400: 'invalid_json',
+    404: 'not_found',
+    405: 'method_not_allowed',
+    413: 'payload_too_large',
+    415: 'unsupported_media_type',
+  };
+  return byStatus[status] ?? 'validation_failed';
+}
+
+export { ERRORS };

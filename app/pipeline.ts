@@ -1,0 +1,32 @@
+import Router from '@koa/router';
+import compose from 'koa-compose';
+import type { Middleware } from 'koa';
+import type { ApiKeyStrategy } from './auth/apiKeyStrategy';
+import type { Deps } from './container';
+import { attachOrganization } from './middleware/attachOrganization';
+import { authenticateApiKey } from './middleware/authenticateApiKey';
+import { extractApiKey } from './middleware/extractApiKey';
+import { jsonBody } from './middleware/jsonBody';
+import { rateLimitOrganization } from './middleware/rateLimitOrganization';
+import { apiKeysRouter } from './routes/apiKeys/router';
+import { v1HealthRouter } from './routes/health';
+
+/**
+ * The authenticated request path (contract section 3), in order. Every /v1 request runs all of
+ * it before any router; nothing else in the code adds steps to it.
+ */
+export function v1Pipeline(deps: Deps, apiKeyStrategy: ApiKeyStrategy): Middleware {
+  const routers = new Router({ prefix: '/v1' });
+  routers.use(v1HealthRouter().routes());
+  routers.use('/api_keys', apiKeysRouter(deps).routes());
+
+  return compose([
+    extractApiKey(deps.authFailures), // 1. bearer secret, shape and checksum; throttled addresses
+    authenticateApiKey(apiKeyStrategy, deps.authFailures, deps.lastUsed), // 2-3. lookup and state
+    attachOrganization(deps.organizations), // 4. ctx.state.organization
+    rateLimitOrganization(deps.requestBuckets, deps.organizations), // 5. rl:org:<orgId>
+    jsonBody(deps.config.http.bodyLimit),
+    routers.routes() as Middleware, // 6.
+    routers.allowedMethods({ throw: true }) as Middleware,
+  ]);
+}

@@ -1,0 +1,48 @@
+import type { Counters } from '../infra/counters';
+import type { CountingRedis } from '../infra/redis';
+import { BucketFamily } from './rateLimits';
+
+/**
+ * Throttles failed authentications per client address (contract section 3). Failures are counted
+ * in Redis (`rl:authfail:<address>`) so instances share them; once an address is over its budget
+ * it is also remembered here, so further requests from it are refused without Redis or MySQL work.
+ */
+export class AuthFailureThrottle {
+  private readonly bucket: BucketFamily;
+  private readonly blockedUntil = new Map<string, number>();
+
+  constructor(
+    private readonly options: {
+      redis: CountingRedis | null;
+      keyPrefix: string;
+      points: number;
+      duration: number;
+      blockSeconds: number;
+      instanceCount: number;
+      counters: Counters;
+    },
+  ) {
+    this.bucket = new BucketFamily(options);
+  }
+
+  /** Seconds the address must still wait, or 0. Pure in-process check. */
+  secondsBlocked(address: string, now = Date.now()): number {
+    const until = this.blockedUntil.get(address);
+    if (until === undefined) return 0;
+    if (until <= now) {
+      this.blockedUntil.delete(address);
+      return 0;
+    }
+    return Math.ceil((until - now) / 1000);
+  }
+
+  /** Counts one failure; returns the seconds to wait when this failure crossed the budget. */
+  async recordFailure(address: string, now = Date.now()): Promise<number> {
+    const decision = await this.bucket.consume(address, this.options);
+    if (decision.allowed) return 0;
+    // Block for the longer of the configured block and what is left of the window.
+    const seconds = Math.max(this.options.blockSeconds, decision.resetSeconds);
+    this.blockedUntil.set(address, now + seconds * 1000);
+    return seconds;
+  }
+}

@@ -1,0 +1,56 @@
+import type { Logger } from 'pino';
+import type { CountingRedis } from '../infra/redis';
+
+export type Invalidation = { kind: 'apikey'; id: string } | { kind: 'org'; id: string };
+
+/**
+ * Carries cache invalidations between instances on the `invalidate` channel. In embedded mode
+ * (no Redis) there is only this instance, so publishing is a no-op.
+ */
+export class InvalidationBus {
+  private readonly handlers: Array<(message: Invalidation) => void> = [];
+
+  constructor(
+    private readonly publisher: CountingRedis | null,
+    private readonly subscriber: CountingRedis | null,
+    private readonly channel: string,
+    private readonly logger: Logger,
+  ) {}
+
+  onMessage(handler: (message: Invalidation) => void): void {
+    this.handlers.push(handler);
+  }
+
+  async start(): Promise<void> {
+    if (!this.subscriber) return;
+    this.subscriber.on('message', (channel: string, raw: string) => {
+      if (channel !== this.channel) return;
+      const message = parse(raw);
+      if (message) for (const handle of this.handlers) handle(message);
+    });
+    await this.subscriber.subscribe(this.channel);
+  }
+
+  async publish(message: Invalidation): Promise<void> {
+    if (!this.publisher) return;
+    try {
+      await this.publisher.publish(this.channel, JSON.stringify(message));
+    } catch (err) {
+      // Instances that miss it drop their copy within the in-process TTL, and every instance
+      // clears its in-process caches when its subscriber reconnects.
+      this.logger.warn({ err, invalidation: message }, 'could not publish invalidation');
+    }
+  }
+}
+
+function parse(raw: string): Invalidation | null {
+  try {
+    const value = JSON.parse(raw) as Partial<Invalidation>;
+    if ((value.kind === 'apikey' || value.kind === 'org') && typeof value.id === 'string') {
+      return value as Invalidation;
+    }
+  } catch {
+    // ignore foreign messages on the channel
+  }
+  return null;
+}

@@ -1,0 +1,72 @@
+import type { TieredCache } from '../cache/tieredCache';
+import type { MemberRole, Organization, Page } from '../domain/types';
+import { ApiError } from '../errors';
+import { newId } from '../lib/ids';
+import type { Db } from '../repositories/db';
+import type { OrganizationPatch, OrganizationRepository } from '../repositories/organizations';
+import type { Budget } from './rateLimits';
+import type { InvalidationBus } from './invalidation';
+
+export class OrganizationService {
+  constructor(
+    private readonly repo: OrganizationRepository,
+    private readonly cache: TieredCache<Organization>,
+    private readonly bus: InvalidationBus,
+    private readonly defaults: { rateLimit: Budget; sendLimit: Budget },
+  ) {}
+
+  async create(ownerId: string, name: string, db?: Db): Promise<Organization> {
+    const now = Date.now();
+    const org: Organization = {
+      id: newId(now),
+      name,
+      rateLimitPoints: null,
+      rateLimitDuration: null,
+      sendLimitPoints: null,
+      sendLimitDuration: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.repo.insert(org, db);
+    await this.repo.addMember(org.id, ownerId, 'owner', now, db);
+    return org;
+  }
+
+  /** The cached organization for the request path; null when it no longer exists. */
+  cached(orgId: string): Promise<Organization | null> {
+    return this.cache.get(orgId);
+  }
+
+  listForMember(userId: string, page: Page): Promise<Organization[]> {
+    return this.repo.listForMember(userId, page);
+  }
+
+  /** Non-members get the same 404 as for an organization that does not exist. */
+  async getForMember(orgId: string, userId: string): Promise<{ organization: Organization; role: MemberRole }> {
+    const found = await this.repo.findForMember(orgId, userId);
+    if (!found) throw new ApiError('not_found', 'No organization with this id.');
+    return found;
+  }
+
+  async update(orgId: string, patch: OrganizationPatch): Promise<Organization> {
+    const updated = await this.repo.update(orgId, patch, Date.now());
+    if (!updated) throw new ApiError('not_found', 'No organization with this id.');
+    await this.cache.write(orgId, updated);
+    await this.bus.publish({ kind: 'org', id: orgId });
+    return updated;
+  }
+
+  requestBudget(org: Organization): Budget {
+    return {
+      points: org.rateLimitPoints ?? this.defaults.rateLimit.points,
+      duration: org.rateLimitDuration ?? this.defaults.rateLimit.duration,
+    };
+  }
+
+  sendBudget(org: Organization): Budget {
+    return {
+      points: org.sendLimitPoints ?? this.defaults.sendLimit.points,
+      duration: org.sendLimitDuration ?? this.defaults.sendLimit.duration,
+    };
+  }
+}

@@ -1,0 +1,111 @@
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Counters } from '../infra/counters';
+import type { CountingRedis } from '../infra/redis';
+
+export interface Budget {
+  points: number;
+  duration: number;
+}
+
+/** What a consume decided; becomes the RateLimit-* headers. */
+export interface RateLimitDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Seconds until the bucket refills. */
+  resetSeconds: number;
+  /** e.g. `1000;w=60` */
+  policy: string;
+  /** True when Redis did not answer and the in-process fallback bucket decided. */
+  degraded: boolean;
+}
+
+interface LimiterPair {
+  primary: RateLimiterAbstract;
+  /** Used only while the primary (Redis) fails; its budget is divided by INSTANCE_COUNT. */
+  fallback: RateLimiterAbstract | null;
+  policy: string;
+}
+
+/**
+ * One family of buckets (requests per organization, sends per organization, ...) keyed by an id,
+ * with budgets that may differ per id. Limiters are memoised per budget; all of them share the
+ * key prefix, so an organization's bucket is the same Redis key whatever its budget.
+ */
+export class BucketFamily {
+  private readonly limiters = new Map<string, LimiterPair>();
+
+  constructor(
+    private readonly options: {
+      redis: CountingRedis | null;
+      keyPrefix: string;
+      instanceCount: number;
+      counters: Counters;
+    },
+  ) {}
+
+  async consume(id: string, budget: Budget, points = 1): Promise<RateLimitDecision> {
+    const pair = this.limiterFor(budget);
+    try {
+      return this.decision(await pair.primary.consume(id, points), true, budget, pair.policy, false);
+    } catch (err) {
+      if (err instanceof RateLimiterRes) return this.decision(err, false, budget, pair.policy, false);
+      if (!pair.fallback) throw err;
+      // Fail open to a bounded in-process bucket rather than refusing all traffic: Redis being
+      // down is our fault, not the client's, and the bucket caps what one instance admits.
+      return this.consumeFallback(pair, id, budget, points);
+    }
+  }
+
+  /** Peeks at a bucket without consuming (for responses that draw from several buckets). */
+  async get(id: string, budget: Budget): Promise<RateLimiterRes | null> {
+    return this.limiterFor(budget).primary.get(id);
+  }
+
+  private async consumeFallback(pair: LimiterPair, id: string, budget: Budget, points: number) {
+    try {
+      const res = await pair.fallback!.consume(id, points);
+      this.options.counters.degradedAdmits++;
+      return this.decision(res, true, budget, pair.policy, true);
+    } catch (err) {
+      if (err instanceof RateLimiterRes) return this.decision(err, false, budget, pair.policy, true);
+      throw err;
+    }
+  }
+
+  private decision(res: RateLimiterRes, allowed: boolean, budget: Budget, policy: string, degraded: boolean) {
+    return {
+      allowed,
+      limit: budget.points,
+      remaining: Math.max(0, Math.min(budget.points, res.remainingPoints)),
+      resetSeconds: Math.max(0, Math.ceil(res.msBeforeNext / 1000)),
+      policy,
+      degraded,
+    };
+  }
+
+  private limiterFor(budget: Budget): LimiterPair {
+    const id = `${budget.points}/${budget.duration}`;
+    let pair = this.limiters.get(id);
+    if (!pair) {
+      pair = this.createPair(budget);
+      this.limiters.set(id, pair);
+    }
+    return pair;
+  }
+
+  private createPair({ points, duration }: Budget): LimiterPair {
+    const { redis, keyPrefix, instanceCount } = this.options;
+    const policy = `${points};w=${duration}`;
+    if (!redis) return { primary: new RateLimiterMemory({ keyPrefix, points, duration }), fallback: null, policy };
+    return {
+      primary: new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration, rejectIfRedisNotReady: true }),
+      fallback: new RateLimiterMemory({
+        keyPrefix,
+        points: Math.max(1, Math.floor(points / instanceCount)),
+        duration,
+      }),
+      policy,
+    };
+  }
+}

@@ -1,0 +1,74 @@
+import { envSchema } from './schema';
+
+/** The typed configuration every part of the server receives from the composition root. */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  http: { port: number; host: string; bodyLimit: string };
+  /** `mysql` when MYSQL_URL is set; otherwise the embedded SQLite file. */
+  database: { client: 'mysql'; url: string } | { client: 'sqlite'; file: string };
+  migrateOnStart: boolean;
+  /** Unset means the in-process cache, limiter and invalidation bus (one instance only). */
+  redis: { url: string; commandTimeoutMs: number } | null;
+  redisPrefix: string;
+  rateLimit: { points: number; duration: number };
+  sendLimit: { points: number; duration: number };
+  authFail: { points: number; duration: number; blockSeconds: number };
+  keyCache: {
+    ttlMs: number;
+    max: number;
+    redisTtlSeconds: number;
+    negativeTtlMs: number;
+    negativeRedisTtlSeconds: number;
+  };
+  accessTokenTtlDays: number;
+  instanceCount: number;
+  smtpUrl: string | null;
+  defaultEmailDomain: string;
+  webhookAllowPrivate: boolean;
+  metricsPort: number | null;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once; a bad value names the variable and stops the boot. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(emptyAsUnset(source));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    http: { port: e.PORT, host: e.HOST, bodyLimit: e.BODY_LIMIT },
+    database: e.MYSQL_URL ? { client: 'mysql', url: e.MYSQL_URL } : { client: 'sqlite', file: e.SQLITE_FILE },
+    migrateOnStart: e.MIGRATE_ON_START,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS } : null,
+    redisPrefix: e.REDIS_PREFIX,
+    rateLimit: { points: e.RATE_LIMIT_POINTS, duration: e.RATE_LIMIT_DURATION },
+    sendLimit: { points: e.SEND_LIMIT_POINTS, duration: e.SEND_LIMIT_DURATION },
+    authFail: { points: e.AUTH_FAIL_POINTS, duration: e.AUTH_FAIL_DURATION, blockSeconds: e.AUTH_FAIL_BLOCK },
+    keyCache: {
+      ttlMs: e.KEY_CACHE_TTL_MS,
+      max: e.KEY_CACHE_MAX,
+      redisTtlSeconds: e.KEY_CACHE_REDIS_TTL,
+      negativeTtlMs: e.NEGATIVE_CACHE_TTL_MS,
+      negativeRedisTtlSeconds: e.NEGATIVE_CACHE_REDIS_TTL,
+    },
+    accessTokenTtlDays: e.ACCESS_TOKEN_TTL_DAYS,
+    instanceCount: e.INSTANCE_COUNT,
+    smtpUrl: e.SMTP_URL ?? null,
+    defaultEmailDomain: e.DEFAULT_EMAIL_DOMAIN,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+    metricsPort: e.METRICS_PORT ?? null,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+// `FOO=` in a .env file or shell means "not set", not "set to the empty string".
+function emptyAsUnset(source: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(source)) if (v !== undefined && v !== '') out[k] = v;
+  return out;
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+// Environment strings are parsed here once; the rest of the code only sees the typed result.
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(8006),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  MYSQL_URL: url(['mysql:', 'mariadb:']).optional(),
+  SQLITE_FILE: z.string().min(1).default('./data/sendook.sqlite'),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  REDIS_PREFIX: z.string().max(64).default('sendook:'),
+  RATE_LIMIT_POINTS: positiveInt.default(1000),
+  RATE_LIMIT_DURATION: positiveInt.default(60),
+  SEND_LIMIT_POINTS: positiveInt.default(100),
+  SEND_LIMIT_DURATION: positiveInt.default(3600),
+  AUTH_FAIL_POINTS: positiveInt.default(20),
+  AUTH_FAIL_DURATION: positiveInt.default(60),
+  AUTH_FAIL_BLOCK: positiveInt.default(300),
+  KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(10_000),
+  KEY_CACHE_MAX: positiveInt.default(100_000),
+  KEY_CACHE_REDIS_TTL: positiveInt.default(300),
+  NEGATIVE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
+  NEGATIVE_CACHE_REDIS_TTL: positiveInt.default(30),
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(100),
+  ACCESS_TOKEN_TTL_DAYS: positiveInt.default(30),
+  MIGRATE_ON_START: bool.default(true),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  DEFAULT_EMAIL_DOMAIN: z.string().min(1).default('sendook.local'),
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  INSTANCE_COUNT: positiveInt.default(1),
+  METRICS_PORT: port.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 512kb or 1mb').default('1mb'),
+});
+
+export type Env = z.infer<typeof envSchema>;

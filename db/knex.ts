@@ -1,0 +1,49 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import type { Config } from '../config';
+import { migrationSource } from './migrations';
+
+export function createKnex(database: Config['database']): Knex {
+  if (database.client === 'sqlite') {
+    if (database.file !== ':memory:') mkdirSync(dirname(database.file), { recursive: true });
+    return knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: database.file },
+      useNullAsDefault: true,
+      // One connection: SQLite serialises writes anyway, and a single handle avoids SQLITE_BUSY.
+      pool: { min: 1, max: 1, afterCreate: enableForeignKeys },
+    });
+  }
+  return knexFactory({
+    client: 'mysql2',
+    connection: { uri: database.url, connectTimeout: 2000, supportBigNumbers: true, bigNumberStrings: false },
+    pool: { min: 0, max: 20, acquireTimeoutMillis: 2000 },
+    acquireConnectionTimeout: 2000,
+  });
+}
+
+function enableForeignKeys(conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+  conn.pragma('foreign_keys = ON');
+  conn.pragma('journal_mode = WAL');
+  done(null, conn);
+}
+
+/** Creates the MySQL database named in the URL when it does not exist yet. */
+export async function ensureDatabase(database: Config['database']): Promise<void> {
+  if (database.client !== 'mysql') return;
+  const url = new URL(database.url);
+  const name = decodeURIComponent(url.pathname.slice(1));
+  if (!name) throw new Error('MYSQL_URL must name a database, e.g. mysql://root@127.0.0.1:3306/sendook');
+  url.pathname = '/';
+  const admin = knexFactory({ client: 'mysql2', connection: { uri: url.toString() }, pool: { min: 0, max: 1 } });
+  try {
+    await admin.raw('CREATE DATABASE IF NOT EXISTS ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', [name]);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+export async function migrateLatest(knex: Knex): Promise<void> {
+  await knex.migrate.latest({ migrationSource });
+}

@@ -1,0 +1,14 @@
+import type { Knex } from 'knex';
+import * as accounts from './001_accounts';
+
+// Migrations are listed in code rather than discovered on disk, so the same list runs from
+// TypeScript (tests, tsx) and from the compiled dist/ without a loader. Append, never reorder.
+const migrations: Record<string, Knex.Migration> = {
+  '001_accounts': accounts,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name]!,
+};
