@@ -12,7 +12,7 @@ import { AccessTokenRepository } from './repositories/accessTokens';
 import { ApiKeyRepository } from './repositories/apiKeys';
 import { OrganizationRepository } from './repositories/organizations';
 import { UserRepository } from './repositories/users';
-import { AccountService } from './services/accounts';
+import { AccountService, LOGIN_BUDGET_PER_EMAIL } from './services/accounts';
 import { ApiKeyService } from './services/apiKeys';
 import { AuthFailureThrottle } from './services/authFailures';
 import { InvalidationBus } from './services/invalidation';
@@ -93,10 +93,10 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     void orgCache.flushPending();
   });
 
-  const bucket = (family: 'org' | 'send' | 'login') =>
-    new BucketFamily({ redis, keyPrefix: redisKeys.limiterPrefix(family), instanceCount: config.instanceCount, counters });
-  const requestBuckets = bucket('org');
-  const sendBuckets = bucket('send');
+  const bucket = (family: 'org' | 'send' | 'login', defaultBudget: { points: number; duration: number }) =>
+    new BucketFamily({ redis, keyPrefix: redisKeys.limiterPrefix(family), instanceCount: config.instanceCount, counters, defaultBudget });
+  const requestBuckets = bucket('org', config.rateLimit);
+  const sendBuckets = bucket('send', config.sendLimit);
   const authFailures = new AuthFailureThrottle({
     redis,
     keyPrefix: redisKeys.limiterPrefix('authfail'),
@@ -118,7 +118,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     tokens: new AccessTokenRepository(knex),
     organizations,
     apiKeys,
-    loginBuckets: bucket('login'),
+    loginBuckets: bucket('login', LOGIN_BUDGET_PER_EMAIL),
     tokenTtlDays: config.accessTokenTtlDays,
   });
 

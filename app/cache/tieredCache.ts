@@ -74,15 +74,21 @@ export class TieredCache<T extends object> {
     this.invalidateLocal(id);
     this.inflight.delete(id);
     this.setLocal(id, value);
-    this.pendingShared.set(id, value);
-    await this.flushPending();
+    const shared = this.options.shared;
+    if (!shared) return;
+    try {
+      await shared.set(this.options.sharedKey(id), this.encode(value), this.ttlFor(value), false);
+      this.pendingShared.delete(id);
+    } catch {
+      this.pendingShared.set(id, value);
+    }
   }
 
   /** Replays writes that Redis missed; called on every (re)connect. */
   async flushPending(): Promise<void> {
     const shared = this.options.shared;
-    if (!shared) return this.pendingShared.clear();
-    for (const [id, value] of this.pendingShared) {
+    if (!shared) return;
+    for (const [id, value] of [...this.pendingShared]) {
       try {
         await shared.set(this.options.sharedKey(id), this.encode(value), this.ttlFor(value), false);
       } catch {

@@ -10,8 +10,8 @@ export function jsonBody(limit: string): Middleware {
   const parse = bodyParser({ enableTypes: ['json'], jsonLimit: limit, encoding: 'utf-8', jsonStrict: true });
   return async function jsonBodyMiddleware(ctx, next) {
     if (ctx.method === 'GET' || ctx.method === 'HEAD' || ctx.method === 'DELETE') return next();
-    // false: a body of another type; null: no body at all.
-    const isJson = ctx.is('application/json');
+    // null: no body at all (an empty one counts as none); false: a body of another type.
+    const isJson = ctx.request.length === 0 ? null : ctx.is('application/json');
     if (isJson === false) throw new ApiError('unsupported_media_type');
     if (isJson === null) {
       ctx.request.body = {};

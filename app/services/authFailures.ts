@@ -22,7 +22,7 @@ export class AuthFailureThrottle {
       counters: Counters;
     },
   ) {
-    this.bucket = new BucketFamily(options);
+    this.bucket = new BucketFamily({ ...options, defaultBudget: options });
   }
 
   /** Seconds the address must still wait, or 0. Pure in-process check. */

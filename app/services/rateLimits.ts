@@ -41,8 +41,15 @@ export class BucketFamily {
       keyPrefix: string;
       instanceCount: number;
       counters: Counters;
+      /** Created at construction, i.e. at boot; see below. */
+      defaultBudget: Budget;
     },
-  ) {}
+  ) {
+    // RateLimiterRedis defines its Lua command on the client when constructed. An auto-pipeline
+    // opened before that definition lacks the command and ioredis then crashes on its results,
+    // so at least one limiter must exist before any traffic.
+    this.limiterFor(options.defaultBudget);
+  }
 
   async consume(id: string, budget: Budget, points = 1): Promise<RateLimitDecision> {
     const pair = this.limiterFor(budget);

@@ -1,0 +1,135 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { loadConfig } from '../../config';
+import { createApp } from '../../app/app';
+import { buildDeps, type Deps } from '../../app/container';
+import { createHttpServer } from '../../app/server';
+import pino from 'pino';
+import { createDatabase, deleteRedisPrefix, randomSuffix, REDIS_URL } from './services';
+
+export interface Reply<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface RequestOptions {
+  /** Sent as `Authorization: Bearer <auth>`. */
+  auth?: string;
+  body?: unknown;
+  /** Sent as is, without JSON encoding. */
+  rawBody?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+/** One real app instance listening on a free port, with its dependencies open for counting. */
+export class TestApp {
+  constructor(
+    readonly url: string,
+    readonly deps: Deps,
+    private readonly server: Server,
+  ) {}
+
+  async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<Reply<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.auth !== undefined) headers.authorization = `Bearer ${options.auth}`;
+    let body: string | Buffer | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(this.url + path, { method, headers, body });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  }
+
+  get = <T = any>(path: string, options?: RequestOptions) => this.request<T>('GET', path, options);
+  post = <T = any>(path: string, options?: RequestOptions) => this.request<T>('POST', path, options);
+  patch = <T = any>(path: string, options?: RequestOptions) => this.request<T>('PATCH', path, options);
+  delete = <T = any>(path: string, options?: RequestOptions) => this.request<T>('DELETE', path, options);
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.deps.close();
+  }
+}
+
+/**
+ * A test file's own world: one MySQL database and one Redis prefix, shared by every app instance
+ * the file starts (several instances on one database and Redis is how multi-instance tests work).
+ */
+export class TestWorld {
+  private readonly apps: TestApp[] = [];
+  private constructor(
+    readonly databaseUrl: string,
+    readonly redisPrefix: string,
+    private readonly dropDatabase: () => Promise<void>,
+  ) {}
+
+  static async create(): Promise<TestWorld> {
+    const db = await createDatabase();
+    return new TestWorld(db.url, `test:${randomSuffix()}:`, db.drop);
+  }
+
+  /** Starts an instance; `env` overrides the defaults (strings, as in the real environment). */
+  async start(env: Record<string, string> = {}): Promise<TestApp> {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      MYSQL_URL: this.databaseUrl,
+      REDIS_URL,
+      REDIS_PREFIX: this.redisPrefix,
+      LOG_LEVEL: 'silent',
+      ...env,
+    });
+    const deps = await buildDeps(config, pino({ level: config.logLevel }));
+    const server = createHttpServer(createApp(deps), deps.logger);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const app = new TestApp(`http://127.0.0.1:${port}`, deps, server);
+    this.apps.push(app);
+    return app;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.apps.map((a) => a.close().catch(() => undefined)));
+    await deleteRedisPrefix(this.redisPrefix).catch(() => undefined);
+    await this.dropDatabase();
+  }
+}
+
+export interface Account {
+  email: string;
+  password: string;
+  token: string;
+  userId: string;
+  orgId: string;
+  key: string;
+  keyId: string;
+}
+
+/** Registers a fresh user (random email) and returns its token, default organization and key. */
+export async function register(app: TestApp): Promise<Account> {
+  const email = `user-${randomSuffix()}@example.test`;
+  const password = 'correct horse battery';
+  const res = await app.post('/auth/register', { body: { email, password, first_name: 'Test', last_name: 'User' } });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return {
+    email,
+    password,
+    token: res.body.token,
+    userId: res.body.user.id,
+    orgId: res.body.organization.id,
+    key: res.body.apiKey.key,
+    keyId: res.body.apiKey.id,
+  };
+}
+
+/** Creates another key in the account's organization through the public API. */
+export async function createKey(app: TestApp, account: Account, body: Record<string, unknown> = { name: 'extra' }) {
+  const res = await app.post('/v1/api_keys', { auth: account.key, body });
+  if (res.status !== 201) throw new Error(`create key failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { key: res.body.key as string, id: res.body.id as string };
+}
