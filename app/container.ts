@@ -55,7 +55,15 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
 
   const redis = config.redis ? createRedis(config.redis.url, config.redis.commandTimeoutMs, counters) : null;
   const subscriber = config.redis ? createRedis(config.redis.url, 1000, new Counters()) : null;
-  await Promise.all([redis?.connect(), subscriber?.connect()]);
+  try {
+    await Promise.all([redis?.connect(), subscriber?.connect()]);
+  } catch (err) {
+    // Leave nothing open behind a failed boot.
+    redis?.disconnect();
+    subscriber?.disconnect();
+    await knex.destroy();
+    throw err;
+  }
 
   const shared = redis ? redisSharedStore(redis) : null;
   const users = new UserRepository(knex);

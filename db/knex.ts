@@ -44,6 +44,23 @@ export async function ensureDatabase(database: Config['database']): Promise<void
   }
 }
 
-export async function migrateLatest(knex: Knex): Promise<void> {
-  await knex.migrate.latest({ migrationSource });
+/**
+ * Applies pending migrations. Instances booting together race for knex's migration lock (or to
+ * create its bookkeeping table); the losers wait and try again instead of failing the boot.
+ */
+export async function migrateLatest(knex: Knex, attempts = 20): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await knex.migrate.latest({ migrationSource });
+      return;
+    } catch (err) {
+      if (attempt >= attempts || !isMigrationRace(err)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
+    }
+  }
+}
+
+function isMigrationRace(err: unknown): boolean {
+  const e = err as { name?: string; code?: string; message?: string };
+  return e.name === 'MigrationLocked' || e.code === 'ER_TABLE_EXISTS_ERROR' || /already exists/.test(e.message ?? '');
 }

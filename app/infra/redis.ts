@@ -27,6 +27,10 @@ export function createRedis(url: string, commandTimeoutMs: number, counters: Cou
     // Keep reconnecting forever, at most once a second, so service returns without a restart.
     retryStrategy: (times) => Math.min(times * 100, 1000),
     lazyConnect: true,
+    // The ready check is an INFO command, subject to the 100 ms command timeout: on a busy event
+    // loop it times out and ioredis drops the connection it just made. A server still loading
+    // its data answers LOADING errors instead, which the callers treat as Redis being down.
+    enableReadyCheck: false,
   };
   const client = new CountingRedis(url, options);
   client.counters = counters;

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { loadConfig } from '../../config';
+import { createKnex, migrateLatest } from '../../db/knex';
 import { createApp } from '../../app/app';
 import { buildDeps, type Deps } from '../../app/container';
 import { createHttpServer } from '../../app/server';
@@ -69,6 +70,9 @@ export class TestWorld {
 
   static async create(): Promise<TestWorld> {
     const db = await createDatabase();
+    // Migrate once here; instances then start with MIGRATE_ON_START=false and in parallel.
+    const knex = createKnex({ client: 'mysql', url: db.url });
+    await migrateLatest(knex).finally(() => knex.destroy());
     return new TestWorld(db.url, `test:${randomSuffix()}:`, db.drop);
   }
 
@@ -82,6 +86,7 @@ export class TestWorld {
       REDIS_URL,
       REDIS_PREFIX: this.redisPrefix,
       LOG_LEVEL: 'silent',
+      MIGRATE_ON_START: 'false',
       ...env,
     });
     const deps = await buildDeps(config, pino({ level: config.logLevel }));

@@ -1,0 +1,148 @@
+import test from 'ava';
+import { Agent, fetch } from 'undici';
+import { API_KEY_PREFIX, generateSecret, hashSecret } from '../app/lib/credentials';
+import { getFrom } from './helpers/fromAddress';
+import { createKey, register, TestWorld, type TestApp } from './helpers/testApp';
+
+// Counts, not timings: each test that counts starts an instance of its own so that no other
+// test's traffic moves its counters.
+let world: TestWorld;
+test.before(async () => {
+  world = await TestWorld.create();
+});
+test.after.always(() => world?.close());
+
+function delta(app: TestApp) {
+  const before = app.deps.counters.snapshot();
+  return () => {
+    const now = app.deps.counters.snapshot();
+    return {
+      mysql: now.mysqlQueries - before.mysqlQueries,
+      keyLookups: now.keyLookupQueries - before.keyLookupQueries,
+      redis: now.redisCommands - before.redisCommands,
+    };
+  };
+}
+
+test('a warm authenticated request makes 0 MySQL queries and 1 Redis command', async (t) => {
+  const app = await world.start();
+  const account = await register(app);
+  await app.get('/v1/health', { auth: account.key });
+  const measured = delta(app);
+  for (let i = 0; i < 20; i++) t.is((await app.get('/v1/health', { auth: account.key })).status, 200);
+  const d = measured();
+  t.is(d.mysql, 0);
+  t.is(d.redis, 20);
+});
+
+test('a malformed key makes no Redis command and no MySQL query', async (t) => {
+  const app = await world.start();
+  const measured = delta(app);
+  const valid = generateSecret(API_KEY_PREFIX);
+  for (const bad of ['sndk_x', valid.slice(0, -1) + (valid.endsWith('0') ? '1' : '0'), 'x'.repeat(44), 'Bearer ' + valid]) {
+    t.is((await app.get('/v1/health', { auth: bad })).body.code, 'malformed_api_key');
+  }
+  t.is((await app.get('/v1/health')).body.code, 'missing_api_key');
+  t.deepEqual(measured(), { mysql: 0, keyLookups: 0, redis: 0 });
+});
+
+test('1,000 concurrent lookups of one uncached key make exactly one MySQL key query', async (t) => {
+  const seed = await world.start();
+  const account = await register(seed);
+  const app = await world.start();
+  await seed.deps.redis!.del(seed.deps.redisKeys.apiKey(hashSecret(account.key)));
+  const measured = delta(app);
+  const results = await Promise.all(Array.from({ length: 1000 }, () => app.deps.keyVerifier.verify(account.key)));
+  t.true(results.every((r) => r.ok));
+  t.is(measured().keyLookups, 1);
+});
+
+test('1,000 concurrent first HTTP requests with one uncached key make exactly one MySQL key query', async (t) => {
+  const seed = await world.start();
+  const account = await register(seed);
+  await seed.patch(`/organizations/${account.orgId}`, { auth: account.token, body: { rateLimitPoints: 5000 } });
+  const app = await world.start();
+  await seed.deps.redis!.del(seed.deps.redisKeys.apiKey(hashSecret(account.key)));
+  const measured = delta(app);
+  const dispatcher = new Agent({ connections: 1000 });
+  const statuses = await Promise.all(
+    Array.from({ length: 1000 }, () =>
+      fetch(`${app.url}/v1/health`, { headers: { authorization: `Bearer ${account.key}` }, dispatcher }).then((r) => r.status),
+    ),
+  );
+  await dispatcher.close();
+  t.deepEqual([...new Set(statuses)], [200]);
+  t.is(measured().keyLookups, 1);
+});
+
+test('unknown keys are cached as misses: the second try reads neither MySQL nor the Redis key cache', async (t) => {
+  const app = await world.start({ AUTH_FAIL_POINTS: '100' });
+  const unknown = generateSecret(API_KEY_PREFIX);
+  t.is((await app.get('/v1/health', { auth: unknown })).body.code, 'invalid_api_key');
+  t.is(await app.deps.redis!.get(app.deps.redisKeys.apiKey(hashSecret(unknown))), 'null');
+  const measured = delta(app);
+  t.is((await app.get('/v1/health', { auth: unknown })).body.code, 'invalid_api_key');
+  const d = measured();
+  t.is(d.mysql, 0);
+  t.is(d.redis, 1, 'only the failed-attempt counter');
+});
+
+test('all keys of an organization share one bucket; headers on every response; 429 with Retry-After', async (t) => {
+  const app = await world.start();
+  const account = await register(app);
+  const second = await createKey(app, account);
+  const patched = await app.patch(`/organizations/${account.orgId}`, { auth: account.token, body: { rateLimitPoints: 6, rateLimitDuration: 120 } });
+  t.is(patched.status, 200);
+  // createKey above already used one point with the default budget; the bucket is the same key.
+  const seen: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const res = await app.get('/v1/health', { auth: i % 2 ? account.key : second.key });
+    seen.push(res.status);
+    if (res.status === 200) {
+      t.is(res.headers.get('ratelimit-limit'), '6');
+      t.is(res.headers.get('ratelimit-policy'), '6;w=120');
+    }
+  }
+  t.deepEqual(seen, [200, 200, 200, 200, 200, 429]);
+  const limited = await app.get('/v1/api_keys', { auth: account.key });
+  t.is(limited.status, 429);
+  t.is(limited.body.code, 'rate_limited');
+  t.is(limited.headers.get('ratelimit-remaining'), '0');
+  t.truthy(Number(limited.headers.get('retry-after')) > 0);
+  t.truthy(Number(limited.headers.get('ratelimit-reset')) > 0);
+  const ttl = await app.deps.redis!.pttl(`${world.redisPrefix}rl:org:${account.orgId}`);
+  t.true(ttl > 0 && ttl <= 120_000);
+  t.is(await app.deps.redis!.get(`${world.redisPrefix}rl:org:${account.orgId}`), '8', 'one point per /v1 request, whichever key');
+});
+
+test('errors from the routers still carry the rate-limit headers', async (t) => {
+  const app = await world.start();
+  const account = await register(app);
+  const res = await app.get('/v1/api_keys/0123456789abcdef01234567', { auth: account.key });
+  t.is(res.status, 404);
+  t.truthy(res.headers.get('ratelimit-remaining'));
+  t.truthy(res.headers.get('x-request-id'));
+});
+
+test('failed authentications are throttled per address, without Redis or MySQL work once throttled', async (t) => {
+  const app = await world.start({ AUTH_FAIL_POINTS: '3', AUTH_FAIL_DURATION: '60', AUTH_FAIL_BLOCK: '60' });
+  const account = await register(app);
+  const get = (key: string, from: string) => getFrom(from, `${app.url}/v1/health`, { authorization: `Bearer ${key}` });
+  const attacker = '127.0.0.2';
+  for (let i = 0; i < 3; i++) t.is((await get(generateSecret(API_KEY_PREFIX), attacker)).body.code, 'invalid_api_key');
+  const fourth = await get(generateSecret(API_KEY_PREFIX), attacker);
+  t.is(fourth.status, 429);
+  t.is(fourth.body.code, 'too_many_failed_attempts');
+  t.truthy(Number(fourth.headers['retry-after']) > 0);
+  t.truthy(await app.deps.redis!.get(`${world.redisPrefix}rl:authfail:${attacker}`));
+
+  const measured = delta(app);
+  const blocked = await get(account.key, attacker);
+  t.is(blocked.body.code, 'too_many_failed_attempts');
+  t.deepEqual(measured(), { mysql: 0, keyLookups: 0, redis: 0 });
+  // Another address is not affected.
+  t.is((await get(account.key, '127.0.0.3')).status, 200);
+  // Malformed keys are not counted.
+  for (let i = 0; i < 5; i++) t.is((await get('sndk_nope', '127.0.0.4')).body.code, 'malformed_api_key');
+  t.is((await get(account.key, '127.0.0.4')).status, 200);
+});
