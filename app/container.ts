@@ -92,9 +92,13 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
   const bus = new InvalidationBus(redis, subscriber, redisKeys.invalidateChannel, logger);
   bus.onMessage((m) => (m.kind === 'apikey' ? keyCache : orgCache).invalidateLocal(m.id));
   await bus.start();
-  // The first 'ready' has passed, so this fires on reconnects only. Invalidations published while
-  // this instance was cut off were lost: drop the in-process tier and replay the writes Redis missed.
+  // Invalidations published while this instance was cut off from Redis were lost: after a
+  // reconnect, drop the in-process tier and replay the cache writes Redis missed.
+  let cutOff = false;
+  subscriber?.on('close', () => (cutOff = true));
   subscriber?.on('ready', () => {
+    if (!cutOff) return;
+    cutOff = false;
     keyCache.clearLocal();
     orgCache.clearLocal();
     void keyCache.flushPending();

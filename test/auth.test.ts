@@ -27,7 +27,8 @@ test('register creates the user, a default organization, a default key and a tok
   t.is(health.body.organizationId, res.body.organization.id);
 });
 
-test('a duplicate email (any case) is 409 email_taken and creates nothing', async (t) => {
+// Serial: it counts rows, so no other test of this file may be registering at the same time.
+test.serial('a duplicate email (any case) is 409 email_taken and creates nothing', async (t) => {
   const account = await register(app);
   const before = await app.deps.knex('organizations').count({ n: '*' }).first();
   const res = await app.post('/auth/register', {

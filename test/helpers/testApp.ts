@@ -87,6 +87,9 @@ export class TestWorld {
       REDIS_PREFIX: this.redisPrefix,
       LOG_LEVEL: 'silent',
       MIGRATE_ON_START: 'false',
+      // Test files run in parallel on two cores: a 100 ms Redis deadline (the production default)
+      // would be missed now and then under that load. Fault tests set it back explicitly.
+      REDIS_COMMAND_TIMEOUT_MS: '1000',
       ...env,
     });
     const deps = await buildDeps(config, pino({ level: config.logLevel }));
