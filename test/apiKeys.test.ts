@@ -38,8 +38,9 @@ test('the database and Redis hold only the SHA-256 of a key, never the key', asy
   const rows = await app.deps.knex('api_keys').where({ organization_id: account.orgId });
   t.false(JSON.stringify(rows).includes(key));
   const redis = app.deps.redis!;
-  const names = await redis.keys(`${world.redisPrefix}*`);
-  const values = await Promise.all(names.map((n) => redis.type(n).then((type) => (type === 'string' ? redis.get(n) : redis.hgetall(n)))));
+  const names: string[] = [];
+  for await (const batch of redis.scanStream({ match: `${world.redisPrefix}*`, count: 500 })) names.push(...(batch as string[]));
+  const values = await Promise.all(names.map(async (n) => ((await redis.type(n)) === 'string' ? redis.get(n) : JSON.stringify(await redis.hgetall(n)))));
   t.false(JSON.stringify({ names, values }).includes(key));
   t.false(JSON.stringify({ names, values }).includes(key.slice(5, 37)));
 });

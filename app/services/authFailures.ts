@@ -22,7 +22,8 @@ export class AuthFailureThrottle {
       counters: Counters;
     },
   ) {
-    this.bucket = new BucketFamily({ ...options, defaultBudget: options });
+    this.bucket = new BucketFamily({ ...options, defaultBudget: options, blockSeconds: options.blockSeconds });
+
   }
 
   /** Seconds the address must still wait, or 0. Pure in-process check. */
@@ -40,8 +41,9 @@ export class AuthFailureThrottle {
   async recordFailure(address: string, now = Date.now()): Promise<number> {
     const decision = await this.bucket.consume(address, this.options);
     if (decision.allowed) return 0;
-    // Block for the longer of the configured block and what is left of the window.
-    const seconds = Math.max(this.options.blockSeconds, decision.resetSeconds);
+    // The Redis bucket itself stays full for blockSeconds (blockDuration), so every instance
+    // refuses the address on its next failure there; this one remembers it locally as well.
+    const seconds = Math.max(1, decision.resetSeconds);
     this.blockedUntil.set(address, now + seconds * 1000);
     return seconds;
   }

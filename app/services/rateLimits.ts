@@ -43,6 +43,8 @@ export class BucketFamily {
       counters: Counters;
       /** Created at construction, i.e. at boot; see below. */
       defaultBudget: Budget;
+      /** Once over budget, keep the bucket full for this many seconds (failed-auth lockout). */
+      blockSeconds?: number;
     },
   ) {
     // RateLimiterRedis defines its Lua command on the client when constructed. An auto-pipeline
@@ -103,14 +105,16 @@ export class BucketFamily {
 
   private createPair({ points, duration }: Budget): LimiterPair {
     const { redis, keyPrefix, instanceCount } = this.options;
+    const blockDuration = this.options.blockSeconds ?? 0;
     const policy = `${points};w=${duration}`;
-    if (!redis) return { primary: new RateLimiterMemory({ keyPrefix, points, duration }), fallback: null, policy };
+    if (!redis) return { primary: new RateLimiterMemory({ keyPrefix, points, duration, blockDuration }), fallback: null, policy };
     return {
-      primary: new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration, rejectIfRedisNotReady: true }),
+      primary: new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration, blockDuration, rejectIfRedisNotReady: true }),
       fallback: new RateLimiterMemory({
         keyPrefix,
         points: Math.max(1, Math.floor(points / instanceCount)),
         duration,
+        blockDuration,
       }),
       policy,
     };
