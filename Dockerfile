@@ -1,0 +1,29 @@
+# Build stage: compiles TypeScript and native addons, then drops dev dependencies.
+FROM node:20-bookworm-slim AS build
+# better-sqlite3 compiles from source when no prebuilt binary matches.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+# Dependencies first, so code changes reuse the cached npm ci layer.
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY tsconfig.json tsconfig.build.json ./
+COPY app ./app
+COPY config ./config
+COPY db ./db
+RUN npm run build && npm prune --omit=dev
+
+# Runtime stage: no compilers, no dev dependencies, not root.
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/package.json ./package.json
+# Without MYSQL_URL the app runs embedded on SQLite in ./data; the rest of /app
+# stays root-owned and read-only for the node user.
+RUN mkdir data && chown node:node data
+USER node
+EXPOSE 8006
+CMD ["node", "dist/app/main.js"]

@@ -1,0 +1,96 @@
+/**
+ * `npm test`: finds or starts MySQL and Redis, runs ava against them, then
+ * stops whatever it started. Extra arguments (`npm test -- --match 'x*'`) go
+ * to ava.
+ *
+ * Each server is chosen independently, first match wins:
+ *   1. TEST_MYSQL_URL / TEST_REDIS_URL, if set (must answer, never replaced);
+ *   2. servers already answering on 127.0.0.1:3306 (root, no password) / 6379;
+ *   3. private mariadbd / redis-server in a temp folder on free ports;
+ *   4. `docker compose up -d mysql|redis` (ports 13306 / 16379).
+ * SENDOOK_TEST_FORCE_PRIVATE=1 skips step 2, to exercise step 3 on a machine
+ * that has local servers.
+ *
+ * ava sees SENDOOK_TEST_MYSQL_URL (server only, no database) and SENDOOK_TEST_REDIS_URL.
+ */
+import { join } from 'node:path';
+import { runAva, signalExitCode } from './testServices/ava';
+import { Cleanup } from './testServices/cleanup';
+import { errorMessage } from './testServices/probes';
+import { resolveService } from './testServices/resolve';
+import { mysqlSpec, redisSpec } from './testServices/specs';
+
+const REPO_ROOT = join(__dirname, '..');
+
+interface TestRunOptions {
+  mysqlUrl: string | undefined;
+  redisUrl: string | undefined;
+  forcePrivate: boolean;
+  avaArgs: string[];
+}
+
+/** The only place this script reads the environment. */
+function readOptions(): TestRunOptions {
+  return {
+    mysqlUrl: process.env.TEST_MYSQL_URL || undefined,
+    redisUrl: process.env.TEST_REDIS_URL || undefined,
+    forcePrivate: process.env.SENDOOK_TEST_FORCE_PRIVATE === '1',
+    avaArgs: process.argv.slice(2),
+  };
+}
+
+async function main(cleanup: Cleanup): Promise<number> {
+  const options = readOptions();
+  const resolveOptions = { forcePrivate: options.forcePrivate, cleanup, repoRoot: REPO_ROOT };
+  const mysql = await resolveService(mysqlSpec(options.mysqlUrl), resolveOptions);
+  const redis = await resolveService(redisSpec(options.redisUrl), resolveOptions);
+  // Interrupted while starting servers: the signal handler is already exiting.
+  if (cleanup.isClosing) return 1;
+  if (!mysql || !redis) {
+    console.error(missingServicesMessage(!mysql, !redis));
+    return 1;
+  }
+  console.log(`mysql: ${mysql.label}, redis: ${redis.label}`);
+  const env = { ...process.env, SENDOOK_TEST_MYSQL_URL: mysql.url, SENDOOK_TEST_REDIS_URL: redis.url };
+  return runAva(cleanup, REPO_ROOT, options.avaArgs, env);
+}
+
+function missingServicesMessage(mysqlMissing: boolean, redisMissing: boolean): string {
+  if (mysqlMissing && redisMissing) {
+    return 'npm test needs MySQL/MariaDB and Redis: install mariadb-server and redis-server, or set TEST_MYSQL_URL and TEST_REDIS_URL';
+  }
+  return mysqlMissing
+    ? 'npm test needs MySQL/MariaDB: install mariadb-server, or set TEST_MYSQL_URL'
+    : 'npm test needs Redis: install redis-server, or set TEST_REDIS_URL';
+}
+
+/**
+ * First signal: undo everything, newest first (ava, then servers, then
+ * folders), and exit. Second signal: exit now and leave the rest to the
+ * guardian process (testServices/guardian.ts). Returns a getter for the
+ * signal received, so every exit path reports it in the exit code.
+ */
+function exitOnSignals(cleanup: Cleanup): () => NodeJS.Signals | undefined {
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (received) process.exit(signalExitCode(signal));
+    received = signal;
+    void cleanup.releaseAll().then(() => process.exit(signalExitCode(signal)));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => received;
+}
+
+const cleanup = new Cleanup();
+const receivedSignal = exitOnSignals(cleanup);
+main(cleanup)
+  .catch((error: unknown) => {
+    console.error(`npm test: ${errorMessage(error)}`);
+    return 1;
+  })
+  .then(async (code) => {
+    await cleanup.releaseAll();
+    const signal = receivedSignal();
+    process.exit(signal ? signalExitCode(signal) : code);
+  });
