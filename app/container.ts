@@ -6,7 +6,8 @@ import { TieredCache } from './cache/tieredCache';
 import { redisSharedStore } from './cache/sharedStore';
 import { keyStateOf, type KeyState, type Organization } from './domain/types';
 import { Counters } from './infra/counters';
-import { createRedis, type CountingRedis } from './infra/redis';
+import { createRedis, createSubscriber, type CountingRedis } from './infra/redis';
+import { RedisHealth } from './infra/redisHealth';
 import { RedisKeys } from './infra/redisKeys';
 import { AccessTokenRepository } from './repositories/accessTokens';
 import { ApiKeyRepository } from './repositories/apiKeys';
@@ -31,6 +32,8 @@ export interface Deps {
   counters: Counters;
   keyCache: TieredCache<KeyState>;
   orgCache: TieredCache<Organization>;
+  /** The request path's view of Redis (circuit breaker); null in embedded mode. */
+  redisHealth: RedisHealth | null;
   keyVerifier: KeyVerifier;
   authFailures: AuthFailureThrottle;
   requestBuckets: BucketFamily;
@@ -54,18 +57,16 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
   if (config.migrateOnStart) await migrateLatest(knex);
 
   const redis = config.redis ? createRedis(config.redis.url, config.redis.commandTimeoutMs, counters) : null;
-  const subscriber = config.redis ? createRedis(config.redis.url, 1000, new Counters()) : null;
-  try {
-    await Promise.all([redis?.connect(), subscriber?.connect()]);
-  } catch (err) {
-    // Leave nothing open behind a failed boot.
-    redis?.disconnect();
-    subscriber?.disconnect();
-    await knex.destroy();
-    throw err;
-  }
+  const subscriber = config.redis ? createSubscriber(config.redis.url) : null;
+  // Boot even when Redis is down: requests then run degraded (contract section 7) and ioredis
+  // keeps reconnecting in the background.
+  await Promise.all([
+    redis?.connect().catch((err: unknown) => logger.warn({ err }, 'Redis is not answering; starting degraded')),
+    subscriber?.connect().catch(() => undefined),
+  ]);
+  const health = redis ? new RedisHealth(redis, counters) : null;
 
-  const shared = redis ? redisSharedStore(redis) : null;
+  const shared = redis && health ? redisSharedStore(redis, health) : null;
   const users = new UserRepository(knex);
   const orgRepo = new OrganizationRepository(knex);
   const keyRepo = new ApiKeyRepository(knex, counters);
@@ -106,11 +107,12 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
   });
 
   const bucket = (family: 'org' | 'send' | 'login', defaultBudget: { points: number; duration: number }) =>
-    new BucketFamily({ redis, keyPrefix: redisKeys.limiterPrefix(family), instanceCount: config.instanceCount, counters, defaultBudget });
+    new BucketFamily({ redis, health, keyPrefix: redisKeys.limiterPrefix(family), instanceCount: config.instanceCount, counters, defaultBudget });
   const requestBuckets = bucket('org', config.rateLimit);
   const sendBuckets = bucket('send', config.sendLimit);
   const authFailures = new AuthFailureThrottle({
     redis,
+    health,
     keyPrefix: redisKeys.limiterPrefix('authfail'),
     ...config.authFail,
     instanceCount: config.instanceCount,
@@ -143,6 +145,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     counters,
     keyCache,
     orgCache,
+    redisHealth: health,
     keyVerifier: new KeyVerifier(keyCache),
     authFailures,
     requestBuckets,

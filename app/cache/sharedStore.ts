@@ -1,4 +1,5 @@
 import type { CountingRedis } from '../infra/redis';
+import { RedisUnavailableError, type RedisHealth } from '../infra/redisHealth';
 
 /** The Redis operations the tiered caches need. */
 export interface SharedStore {
@@ -7,12 +8,21 @@ export interface SharedStore {
   set(key: string, value: string, ttlSeconds: number, onlyIfAbsent: boolean): Promise<void>;
 }
 
-export function redisSharedStore(redis: CountingRedis): SharedStore {
+/** Redis behind the circuit breaker: while it is open, calls fail at once without a command. */
+export function redisSharedStore(redis: CountingRedis, health: RedisHealth): SharedStore {
+  const guarded = async <T>(call: () => Promise<T>): Promise<T> => {
+    if (!health.available()) throw new RedisUnavailableError();
+    try {
+      return await call();
+    } catch (err) {
+      health.reportFailure(err);
+      throw err;
+    }
+  };
   return {
-    get: (key) => redis.get(key),
+    get: (key) => guarded(() => redis.get(key)),
     set: async (key, value, ttlSeconds, onlyIfAbsent) => {
-      if (onlyIfAbsent) await redis.set(key, value, 'EX', ttlSeconds, 'NX');
-      else await redis.set(key, value, 'EX', ttlSeconds);
+      await guarded(() => (onlyIfAbsent ? redis.set(key, value, 'EX', ttlSeconds, 'NX') : redis.set(key, value, 'EX', ttlSeconds)));
     },
   };
 }

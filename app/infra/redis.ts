@@ -14,8 +14,21 @@ export class CountingRedis extends Redis {
   }
 }
 
+const common: RedisOptions = {
+  connectTimeout: 2000,
+  // Keep reconnecting forever, at most once a second, so service returns without a restart.
+  retryStrategy: (times) => Math.min(times * 100, 1000),
+  lazyConnect: true,
+  // The ready check is an INFO command, subject to the command timeout: on a busy event loop it
+  // times out and ioredis drops the connection it just made. A server still loading its data
+  // answers LOADING errors instead, which callers treat as Redis being down.
+  enableReadyCheck: false,
+};
+
+/** The request-path client: never makes a request wait long for Redis. */
 export function createRedis(url: string, commandTimeoutMs: number, counters: Counters): CountingRedis {
-  const options: RedisOptions = {
+  const client = new CountingRedis(url, {
+    ...common,
     // Contract section 7: no request waits more than ~100 ms on Redis. Commands fail at once
     // while disconnected (no offline queue) and time out when a connected server stalls.
     enableOfflineQueue: false,
@@ -23,20 +36,18 @@ export function createRedis(url: string, commandTimeoutMs: number, counters: Cou
     maxRetriesPerRequest: 0,
     // Batches the commands of concurrent requests into one write: fewer syscalls per request.
     enableAutoPipelining: true,
-    connectTimeout: 2000,
-    // Keep reconnecting forever, at most once a second, so service returns without a restart.
-    retryStrategy: (times) => Math.min(times * 100, 1000),
-    lazyConnect: true,
-    // The ready check is an INFO command, subject to the 100 ms command timeout: on a busy event
-    // loop it times out and ioredis drops the connection it just made. A server still loading
-    // its data answers LOADING errors instead, which the callers treat as Redis being down.
-    enableReadyCheck: false,
-  };
-  const client = new CountingRedis(url, options);
+  });
   client.counters = counters;
   // ioredis emits 'error' on every failed reconnect; without a listener Node would crash.
   client.on('error', () => {
     counters.redisErrors++;
   });
+  return client;
+}
+
+/** The pub/sub client: off the request path, so it queues while disconnected and resubscribes. */
+export function createSubscriber(url: string): CountingRedis {
+  const client = new CountingRedis(url, { ...common, enableOfflineQueue: true, autoResubscribe: true });
+  client.on('error', () => undefined);
   return client;
 }

@@ -1,5 +1,6 @@
 import type { Counters } from '../infra/counters';
 import type { CountingRedis } from '../infra/redis';
+import type { RedisHealth } from '../infra/redisHealth';
 import { BucketFamily } from './rateLimits';
 
 /**
@@ -14,6 +15,7 @@ export class AuthFailureThrottle {
   constructor(
     private readonly options: {
       redis: CountingRedis | null;
+      health: RedisHealth | null;
       keyPrefix: string;
       points: number;
       duration: number;

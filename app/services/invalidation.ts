@@ -28,7 +28,8 @@ export class InvalidationBus {
       const message = parse(raw);
       if (message) for (const handle of this.handlers) handle(message);
     });
-    await this.subscriber.subscribe(this.channel);
+    // Not awaited: with Redis down at boot the subscription is queued and made on connect.
+    this.subscriber.subscribe(this.channel).catch((err: unknown) => this.logger.warn({ err }, 'could not subscribe to invalidations'));
   }
 
   async publish(message: Invalidation): Promise<void> {

@@ -1,6 +1,7 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Counters } from '../infra/counters';
 import type { CountingRedis } from '../infra/redis';
+import type { RedisHealth } from '../infra/redisHealth';
 
 export interface Budget {
   points: number;
@@ -38,6 +39,8 @@ export class BucketFamily {
   constructor(
     private readonly options: {
       redis: CountingRedis | null;
+      /** Required with `redis`: consumes skip Redis while its circuit is open. */
+      health?: RedisHealth | null;
       keyPrefix: string;
       instanceCount: number;
       counters: Counters;
@@ -55,13 +58,16 @@ export class BucketFamily {
 
   async consume(id: string, budget: Budget, points = 1): Promise<RateLimitDecision> {
     const pair = this.limiterFor(budget);
+    const health = this.options.health;
+    // Fail open to a bounded in-process bucket rather than refusing all traffic: Redis being
+    // down is our fault, not the client's, and the fallback bucket caps what one instance admits.
+    if (pair.fallback && health && !health.available()) return this.consumeFallback(pair, id, budget, points);
     try {
       return this.decision(await pair.primary.consume(id, points), true, budget, pair.policy, false);
     } catch (err) {
       if (err instanceof RateLimiterRes) return this.decision(err, false, budget, pair.policy, false);
       if (!pair.fallback) throw err;
-      // Fail open to a bounded in-process bucket rather than refusing all traffic: Redis being
-      // down is our fault, not the client's, and the bucket caps what one instance admits.
+      health?.reportFailure(err);
       return this.consumeFallback(pair, id, budget, points);
     }
   }

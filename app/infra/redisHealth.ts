@@ -1,0 +1,35 @@
+import type { Counters } from './counters';
+import type { CountingRedis } from './redis';
+
+/**
+ * A small circuit breaker in front of Redis on the request path. A refused connection fails at
+ * once (no offline queue), but a Redis that hangs makes each command wait its full timeout; after
+ * one failure we stop asking for `coolDownMs`, so only the first request of an outage pays the
+ * timeout and the rest go straight to their fallbacks. Redis is asked again after the cool-down.
+ */
+export class RedisHealth {
+  private openUntil = 0;
+
+  constructor(
+    private readonly redis: CountingRedis,
+    private readonly counters: Counters,
+    private readonly coolDownMs = 1000,
+  ) {}
+
+  /** False while disconnected or cooling down after a failure. */
+  available(now = Date.now()): boolean {
+    return this.redis.status === 'ready' && now >= this.openUntil;
+  }
+
+  reportFailure(err: unknown, now = Date.now()): void {
+    this.counters.redisFailures++;
+    if (err instanceof Error && err.message === 'Command timed out') this.counters.redisTimeouts++;
+    this.openUntil = now + this.coolDownMs;
+  }
+}
+
+export class RedisUnavailableError extends Error {
+  constructor() {
+    super('redis is unavailable (circuit open)');
+  }
+}
