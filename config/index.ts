@@ -5,7 +5,7 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   http: { port: number; host: string; bodyLimit: string };
   /** `mysql` when MYSQL_URL is set; otherwise the embedded SQLite file. */
-  database: { client: 'mysql'; url: string } | { client: 'sqlite'; file: string };
+  database: { client: 'mysql'; url: string; poolMax: number; connectTimeoutMs: number; acquireTimeoutMs: number } | { client: 'sqlite'; file: string };
   migrateOnStart: boolean;
   /** Unset means the in-process cache, limiter and invalidation bus (one instance only). */
   redis: { url: string; commandTimeoutMs: number } | null;
@@ -42,7 +42,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return {
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST, bodyLimit: e.BODY_LIMIT },
-    database: e.MYSQL_URL ? { client: 'mysql', url: e.MYSQL_URL } : { client: 'sqlite', file: e.SQLITE_FILE },
+    database: e.MYSQL_URL
+      ? {
+          client: 'mysql',
+          url: e.MYSQL_URL,
+          poolMax: e.MYSQL_POOL_MAX,
+          connectTimeoutMs: e.MYSQL_CONNECT_TIMEOUT_MS,
+          acquireTimeoutMs: e.MYSQL_ACQUIRE_TIMEOUT_MS,
+        }
+      : { client: 'sqlite', file: e.SQLITE_FILE },
     migrateOnStart: e.MIGRATE_ON_START,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS } : null,
     redisPrefix: e.REDIS_PREFIX,

@@ -17,9 +17,10 @@ export function createKnex(database: Config['database']): Knex {
   }
   return knexFactory({
     client: 'mysql2',
-    connection: { uri: database.url, connectTimeout: 2000, supportBigNumbers: true, bigNumberStrings: false },
-    pool: { min: 0, max: 20, acquireTimeoutMillis: 2000 },
-    acquireConnectionTimeout: 2000,
+    connection: { uri: database.url, connectTimeout: database.connectTimeoutMs, supportBigNumbers: true, bigNumberStrings: false },
+    // A request waits at most acquireTimeoutMs for a connection, then gets a 503.
+    pool: { min: 0, max: database.poolMax, acquireTimeoutMillis: database.acquireTimeoutMs },
+    acquireConnectionTimeout: database.acquireTimeoutMs,
   });
 }
 

@@ -71,7 +71,7 @@ export class TestWorld {
   static async create(): Promise<TestWorld> {
     const db = await createDatabase();
     // Migrate once here; instances then start with MIGRATE_ON_START=false and in parallel.
-    const knex = createKnex({ client: 'mysql', url: db.url });
+    const knex = createKnex(loadConfig({ MYSQL_URL: db.url }).database);
     await migrateLatest(knex).finally(() => knex.destroy());
     return new TestWorld(db.url, `test:${randomSuffix()}:`, db.drop);
   }
@@ -87,9 +87,12 @@ export class TestWorld {
       REDIS_PREFIX: this.redisPrefix,
       LOG_LEVEL: 'silent',
       MIGRATE_ON_START: 'false',
-      // Test files run in parallel on two cores: a 100 ms Redis deadline (the production default)
-      // would be missed now and then under that load. Fault tests set it back explicitly.
+      // Test files run in parallel on two cores: a 100 ms Redis deadline or a 2 s MySQL connect
+      // (the production defaults) would be missed now and then under that load. Fault tests set
+      // them back explicitly.
       REDIS_COMMAND_TIMEOUT_MS: '1000',
+      MYSQL_CONNECT_TIMEOUT_MS: '10000',
+      MYSQL_ACQUIRE_TIMEOUT_MS: '20000',
       ...env,
     });
     const deps = await buildDeps(config, pino({ level: config.logLevel }));
