@@ -93,8 +93,9 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
   const bus = new InvalidationBus(redis, subscriber, redisKeys.invalidateChannel, logger);
   bus.onMessage((m) => (m.kind === 'apikey' ? keyCache : orgCache).invalidateLocal(m.id));
   await bus.start();
-  // Invalidations published while this instance was cut off from Redis were lost: after a
-  // reconnect, drop the in-process tier and replay the cache writes Redis missed.
+  // Invalidations published while this instance was cut off from Redis were lost: after the
+  // subscriber reconnects, drop the in-process tier. Writes Redis missed are replayed as soon as
+  // the command connection is back.
   let cutOff = false;
   subscriber?.on('close', () => (cutOff = true));
   subscriber?.on('ready', () => {
@@ -102,6 +103,8 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     cutOff = false;
     keyCache.clearLocal();
     orgCache.clearLocal();
+  });
+  redis?.on('ready', () => {
     void keyCache.flushPending();
     void orgCache.flushPending();
   });

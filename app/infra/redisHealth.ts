@@ -14,7 +14,10 @@ export class RedisHealth {
     private readonly redis: CountingRedis,
     private readonly counters: Counters,
     private readonly coolDownMs = 1000,
-  ) {}
+  ) {
+    // A fresh connection is the best evidence Redis answers again.
+    redis.on('ready', () => (this.openUntil = 0));
+  }
 
   /** False while disconnected or cooling down after a failure. */
   available(now = Date.now()): boolean {

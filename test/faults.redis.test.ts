@@ -1,0 +1,95 @@
+import test from 'ava';
+import { createKey, register, TestWorld, type TestApp } from './helpers/testApp';
+import { RedisServer } from './helpers/redisServer';
+
+// Contract section 7, Redis down: each test gets a private redis-server it can kill or freeze.
+let world: TestWorld;
+test.before(async () => {
+  world = await TestWorld.create();
+});
+test.after.always(() => world?.close());
+
+async function setup(t: { teardown(fn: () => Promise<void>): void }, env: Record<string, string> = {}) {
+  const redis = await RedisServer.start();
+  t.teardown(() => redis.stop());
+  const app = await world.start({ REDIS_URL: redis.url, ...env });
+  return { redis, app };
+}
+
+async function eventually(check: () => Promise<boolean>, withinMs = 10_000): Promise<boolean> {
+  const until = Date.now() + withinMs;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+test('Redis killed: cached keys keep working, degraded and bounded; /health says so; recovery is automatic', async (t) => {
+  const { redis, app } = await setup(t, { INSTANCE_COUNT: '2' });
+  const account = await register(app);
+  await app.patch(`/organizations/${account.orgId}`, { auth: account.token, body: { rateLimitPoints: 10, rateLimitDuration: 300 } });
+  const warm = await app.get('/v1/health', { auth: account.key });
+  t.is(warm.status, 200);
+  t.is(warm.headers.get('sendook-degraded'), null);
+
+  await redis.kill();
+  const statuses: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const res = await app.get('/v1/health', { auth: account.key });
+    statuses.push(res.status);
+    t.is(res.headers.get('sendook-degraded'), 'redis');
+    t.is(res.headers.get('ratelimit-policy'), '10;w=300', 'the policy is unchanged');
+  }
+  // The fallback bucket holds the budget divided by INSTANCE_COUNT: 10 / 2 = 5 per instance.
+  t.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429]);
+  t.is(app.deps.counters.degradedAdmits, 5);
+
+  const health = await app.get('/health');
+  t.is(health.status, 503);
+  t.deepEqual(health.body, { healthy: false, mysql: 'ok', redis: 'down' });
+
+  await redis.boot();
+  t.true(await eventually(async () => (await app.get('/health')).status === 200), '/health recovers');
+  t.true(
+    await eventually(async () => (await app.get('/v1/health', { auth: account.key })).headers.get('sendook-degraded') === null),
+    'the Redis bucket is used again',
+  );
+});
+
+test('Redis killed: a key missing from the in-process cache is read from MySQL, never a false 401', async (t) => {
+  const { redis, app } = await setup(t);
+  const account = await register(app);
+  const other = await createKey(app, account);
+  await redis.kill();
+  app.deps.keyCache.clearLocal();
+  app.deps.orgCache.clearLocal();
+  const res = await app.get('/v1/health', { auth: other.key });
+  t.is(res.status, 200);
+  t.is(res.headers.get('sendook-degraded'), 'redis');
+  // A revocation made during the outage takes effect here at once and reaches Redis on reconnect.
+  t.is((await app.delete(`/v1/api_keys/${other.id}`, { auth: account.key })).status, 200);
+  t.is((await app.get('/v1/health', { auth: other.key })).body.code, 'invalid_api_key');
+  await redis.boot();
+  const hash = (await import('../app/lib/credentials')).hashSecret(other.key);
+  t.true(await eventually(async () => JSON.parse((await app.deps.redis!.get(app.deps.redisKeys.apiKey(hash)).catch(() => 'null')) ?? 'null')?.deleted === true));
+});
+
+test('Redis hanging: commands time out after REDIS_COMMAND_TIMEOUT_MS and the circuit stops further waits', async (t) => {
+  const { redis, app } = await setup(t, { REDIS_COMMAND_TIMEOUT_MS: '100' });
+  const account = await register(app);
+  t.is((await app.get('/v1/health', { auth: account.key })).status, 200);
+  redis.freeze();
+  const before = app.deps.counters.snapshot();
+  for (let i = 0; i < 10; i++) {
+    const res = await app.get('/v1/health', { auth: account.key });
+    t.is(res.status, 200);
+    t.is(res.headers.get('sendook-degraded'), 'redis');
+  }
+  const after = app.deps.counters.snapshot();
+  // Without the circuit every one of the 10 requests would wait for a timed-out command; with it
+  // only the first of each one-second window does.
+  t.true(after.redisTimeouts - before.redisTimeouts >= 1);
+  t.true(after.redisTimeouts - before.redisTimeouts <= 3, `timeouts: ${after.redisTimeouts - before.redisTimeouts}`);
+  redis.thaw();
+});
