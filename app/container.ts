@@ -51,7 +51,11 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
   const redisKeys = new RedisKeys(config.redisPrefix);
 
   if (config.migrateOnStart) await ensureDatabase(config.database);
-  const knex = createKnex(config.database);
+  const knexLogger = logger.child({ component: 'knex' });
+  const knex = createKnex(config.database, {
+    warn: (m) => knexLogger.warn(String(m)),
+    error: (m) => knexLogger.error(String(m)),
+  });
   knex.on('query', () => counters.mysqlQueries++);
   knex.on('query-error', () => counters.mysqlErrors++);
   if (config.migrateOnStart) await migrateLatest(knex);

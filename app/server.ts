@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
@@ -8,6 +8,7 @@ const MAX_HEADER_BYTES = 16 * 1024;
 /** An HTTP server for the app: 16 KB header limit answered with the error envelope (431). */
 export function createHttpServer(app: Koa, logger: Logger): Server {
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app.callback());
+  trackResponses(server);
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable) return socket.destroy();
     if (err.code === 'HPE_HEADER_OVERFLOW') return socket.end(rawError(431, 'headers_too_large', 'The request headers are larger than 16 KB.'));
@@ -21,6 +22,17 @@ export function createHttpServer(app: Koa, logger: Logger): Server {
   return server;
 }
 
+const inFlight = new WeakMap<Server, Set<ServerResponse>>();
+
+function trackResponses(server: Server): void {
+  const responses = new Set<ServerResponse>();
+  inFlight.set(server, responses);
+  server.on('request', (_req, res: ServerResponse) => {
+    responses.add(res);
+    res.once('close', () => responses.delete(res));
+  });
+}
+
 // Node rejects these before Koa runs, so the envelope is written by hand here.
 function rawError(status: number, code: string, message: string): string {
   const body = JSON.stringify({ error: message, code, requestId: null });
@@ -30,6 +42,10 @@ function rawError(status: number, code: string, message: string): string {
 
 /** SIGTERM: stop accepting, let in-flight requests finish, then run `close` and exit 0. */
 export function closeGracefully(server: Server, close: () => Promise<void>, logger: Logger, graceMs = 10_000): Promise<void> {
+  // Every response not yet written, now or later, tells keep-alive clients not to send more on its
+  // connection, so no request is sent into a socket we are about to close.
+  for (const res of inFlight.get(server) ?? []) if (!res.headersSent) res.setHeader('Connection', 'close');
+  server.on('request', (_req, res: ServerResponse) => res.setHeader('Connection', 'close'));
   return new Promise((resolve) => {
     const force = setTimeout(() => server.closeAllConnections(), graceMs).unref();
     server.close(() => {

@@ -4,7 +4,19 @@ import knexFactory, { type Knex } from 'knex';
 import type { Config } from '../config';
 import { migrationSource } from './migrations';
 
-export function createKnex(database: Config['database']): Knex {
+/** Where knex's own warnings go (pool errors, deprecations); console when not given. */
+export interface KnexLog {
+  warn(message: unknown): void;
+  error(message: unknown): void;
+}
+
+export function createKnex(database: Config['database'], log?: KnexLog): Knex {
+  const logging = log && {
+    warn: (m: unknown) => log.warn(m),
+    error: (m: unknown) => log.error(m),
+    deprecate: (m: unknown) => log.warn(m),
+    debug: () => undefined,
+  };
   if (database.client === 'sqlite') {
     if (database.file !== ':memory:') mkdirSync(dirname(database.file), { recursive: true });
     return knexFactory({
@@ -13,6 +25,7 @@ export function createKnex(database: Config['database']): Knex {
       useNullAsDefault: true,
       // One connection: SQLite serialises writes anyway, and a single handle avoids SQLITE_BUSY.
       pool: { min: 1, max: 1, afterCreate: enableForeignKeys },
+      log: logging,
     });
   }
   return knexFactory({
@@ -21,6 +34,7 @@ export function createKnex(database: Config['database']): Knex {
     // A request waits at most acquireTimeoutMs for a connection, then gets a 503.
     pool: { min: 0, max: database.poolMax, acquireTimeoutMillis: database.acquireTimeoutMs },
     acquireConnectionTimeout: database.acquireTimeoutMs,
+    log: logging,
   });
 }
 

@@ -1,0 +1,62 @@
+import test from 'ava';
+import { Agent, fetch } from 'undici';
+import { startServerProcess } from './helpers/process';
+import { MYSQL_SERVER_URL, REDIS_URL } from './helpers/services';
+import { TcpProxy } from './helpers/tcpProxy';
+import { TestWorld } from './helpers/testApp';
+
+let world: TestWorld;
+test.before(async () => {
+  world = await TestWorld.create();
+});
+test.after.always(() => world?.close());
+
+test('SIGTERM during load finishes every in-flight request, resets no connection and exits 0', async (t) => {
+  // MySQL behind a proxy that can slow its answers, so requests are surely in flight at SIGTERM.
+  const mysql = new URL(MYSQL_SERVER_URL);
+  const proxy = await TcpProxy.start({ host: mysql.hostname, port: Number(mysql.port || 3306) });
+  t.teardown(() => proxy.cut());
+  const viaProxy = new URL(world.databaseUrl);
+  viaProxy.port = String(proxy.port);
+  const server = await startServerProcess({
+    MYSQL_URL: viaProxy.toString(),
+    REDIS_URL,
+    REDIS_PREFIX: world.redisPrefix,
+    MIGRATE_ON_START: 'false',
+    NODE_ENV: 'production',
+  });
+  t.teardown(() => server.stop('SIGKILL'));
+
+  const dispatcher = new Agent({ connections: 20 });
+  const registered = await fetch(`${server.url}/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'shutdown@example.test', password: 'long enough pw', first_name: 'S', last_name: 'D' }),
+    dispatcher,
+  });
+  const { apiKey } = (await registered.json()) as { apiKey: { key: string } };
+  const list = () => fetch(`${server.url}/v1/api_keys`, { headers: { authorization: `Bearer ${apiKey.key}` }, dispatcher });
+  t.is((await list()).status, 200);
+
+  proxy.delayMs = 500;
+  const inFlight = Array.from({ length: 20 }, () =>
+    list().then(
+      async (r) => ({ status: r.status, connection: r.headers.get('connection'), body: await r.json() }),
+      (err: Error) => ({ status: 0, connection: null, body: String(err.cause ?? err) }),
+    ),
+  );
+  await new Promise((r) => setTimeout(r, 200));
+  const stoppedAt = Date.now();
+  const exited = server.stop('SIGTERM');
+  const results = await Promise.all(inFlight);
+  t.deepEqual(
+    results.map((r) => r.status),
+    Array(20).fill(200),
+    JSON.stringify(results.filter((r) => r.status !== 200)),
+  );
+  t.true(results.every((r) => Array.isArray(r.body)));
+  t.is(await exited, 0);
+  t.log(`exit ${Date.now() - stoppedAt} ms after SIGTERM`);
+  t.regex(server.output(), /shutting down/);
+  await dispatcher.close();
+});
