@@ -18,8 +18,10 @@ export function createApp(deps: Deps): Koa {
 
   app.use(requestId());
   app.use(errorRenderer(deps.logger));
+  // /v1 requests never fall through to the routers below: an unmatched one ends as a 404.
+  const end = async () => undefined;
   app.use(function routeV1(ctx, next) {
-    return ctx.path === '/v1' || ctx.path.startsWith('/v1/') ? v1(ctx, next) : next();
+    return ctx.path === '/v1' || ctx.path.startsWith('/v1/') ? v1(ctx, end) : next();
   });
 
   app.use(jsonBody(deps.config.http.bodyLimit));
