@@ -39,13 +39,19 @@ test('SIGTERM during load finishes every in-flight request, resets no connection
   t.is((await list()).status, 200);
 
   proxy.delayMs = 500;
+  // In flight means received: wait until all 20 list queries have reached MySQL (through the
+  // proxy) before the signal, however slow the machine is.
+  let listQueries = 0;
+  proxy.onClientChunk = (chunk) => {
+    if (chunk.includes('from `api_keys`')) listQueries++;
+  };
   const inFlight = Array.from({ length: 20 }, () =>
     list().then(
       async (r) => ({ status: r.status, connection: r.headers.get('connection'), body: await r.json() }),
       (err: Error) => ({ status: 0, connection: null, body: String(err.cause ?? err) }),
     ),
   );
-  await new Promise((r) => setTimeout(r, 200));
+  while (listQueries < 20) await new Promise((r) => setTimeout(r, 10));
   const stoppedAt = Date.now();
   const exited = server.stop('SIGTERM');
   const results = await Promise.all(inFlight);

@@ -11,6 +11,8 @@ export class TcpProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   delayMs = 0;
+  /** Called with every chunk a client sends (e.g. to see which queries reached MySQL). */
+  onClientChunk: ((chunk: Buffer) => void) | null = null;
 
   private constructor(
     readonly port: number,
@@ -52,7 +54,10 @@ export class TcpProxy {
     };
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
-    client.on('data', (chunk) => upstream.write(chunk));
+    client.on('data', (chunk: Buffer) => {
+      this.onClientChunk?.(chunk);
+      upstream.write(chunk);
+    });
     upstream.on('data', (chunk) => {
       if (this.delayMs > 0) setTimeout(() => client.writable && client.write(chunk), this.delayMs);
       else client.write(chunk);
