@@ -27,9 +27,14 @@ export class ApiKeyStrategy extends Strategy {
 
   override authenticate(req: unknown): void {
     const request = req as ApiKeyRequest;
-    const secret = request.apiKeySecret ?? parseBearer(request.headers.authorization);
-    if (!secret) return this.fail(challenge('missing_api_key'), 401);
-    if (!isWellFormed(secret, API_KEY_PREFIX)) return this.fail(challenge('malformed_api_key'), 401);
+    // On /v1 the extract step has already checked the secret's shape; elsewhere check it here.
+    let secret = request.apiKeySecret;
+    if (secret === undefined) {
+      const raw = parseBearer(request.headers.authorization);
+      if (!raw) return this.fail(challenge('missing_api_key'), 401);
+      if (!isWellFormed(raw, API_KEY_PREFIX)) return this.fail(challenge('malformed_api_key'), 401);
+      secret = raw;
+    }
     this.verifier.verify(secret).then(
       (result) => (result.ok ? this.success(result.key) : this.fail(challenge(result.code), 401)),
       (err: Error) => this.error(err),

@@ -56,11 +56,19 @@ export class OrganizationService {
     return updated;
   }
 
+  // Per cached organization object, so the request path allocates no budget per request.
+  private readonly requestBudgets = new WeakMap<Organization, Budget>();
+
   requestBudget(org: Organization): Budget {
-    return {
-      points: org.rateLimitPoints ?? this.defaults.rateLimit.points,
-      duration: org.rateLimitDuration ?? this.defaults.rateLimit.duration,
-    };
+    let budget = this.requestBudgets.get(org);
+    if (!budget) {
+      budget = {
+        points: org.rateLimitPoints ?? this.defaults.rateLimit.points,
+        duration: org.rateLimitDuration ?? this.defaults.rateLimit.duration,
+      };
+      this.requestBudgets.set(org, budget);
+    }
+    return budget;
   }
 
   sendBudget(org: Organization): Budget {

@@ -35,6 +35,8 @@ interface LimiterPair {
  */
 export class BucketFamily {
   private readonly limiters = new Map<string, LimiterPair>();
+  // Budgets are memoised per organization object, so most lookups end here without a string key.
+  private readonly byBudget = new WeakMap<Budget, LimiterPair>();
 
   constructor(
     private readonly options: {
@@ -100,12 +102,15 @@ export class BucketFamily {
   }
 
   private limiterFor(budget: Budget): LimiterPair {
+    const known = this.byBudget.get(budget);
+    if (known) return known;
     const id = `${budget.points}/${budget.duration}`;
     let pair = this.limiters.get(id);
     if (!pair) {
       pair = this.createPair(budget);
       this.limiters.set(id, pair);
     }
+    this.byBudget.set(budget, pair);
     return pair;
   }
 
