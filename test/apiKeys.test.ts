@@ -77,10 +77,10 @@ test('a deactivated key is 401 api_key_inactive until reactivated', async (t) =>
 
 test('an expired key is 401 api_key_expired', async (t) => {
   const account = await register(app);
-  const expiresAt = new Date(Date.now() + 1500).toISOString();
-  const extra = await createKey(app, account, { name: 'short-lived', expiresAt });
+  const expiry = Date.now() + 4000;
+  const extra = await createKey(app, account, { name: 'short-lived', expiresAt: new Date(expiry).toISOString() });
   t.is((await app.get('/v1/health', { auth: extra.key })).status, 200);
-  await new Promise((r) => setTimeout(r, 1600));
+  await new Promise((r) => setTimeout(r, Math.max(0, expiry - Date.now() + 50)));
   const res = await app.get('/v1/health', { auth: extra.key });
   t.is(res.status, 401);
   t.is(res.body.code, 'api_key_expired');

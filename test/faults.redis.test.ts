@@ -80,6 +80,7 @@ test('Redis hanging: commands time out after REDIS_COMMAND_TIMEOUT_MS and the ci
   const account = await register(app);
   t.is((await app.get('/v1/health', { auth: account.key })).status, 200);
   redis.freeze();
+  const started = Date.now();
   const before = app.deps.counters.snapshot();
   for (let i = 0; i < 10; i++) {
     const res = await app.get('/v1/health', { auth: account.key });
@@ -87,9 +88,11 @@ test('Redis hanging: commands time out after REDIS_COMMAND_TIMEOUT_MS and the ci
     t.is(res.headers.get('sendook-degraded'), 'redis');
   }
   const after = app.deps.counters.snapshot();
+  const timeouts = after.redisTimeouts - before.redisTimeouts;
   // Without the circuit every one of the 10 requests would wait for a timed-out command; with it
-  // only the first of each one-second window does.
-  t.true(after.redisTimeouts - before.redisTimeouts >= 1);
-  t.true(after.redisTimeouts - before.redisTimeouts <= 3, `timeouts: ${after.redisTimeouts - before.redisTimeouts}`);
+  // only the first of each one-second window does (however slow the machine is).
+  const windows = Math.ceil((Date.now() - started) / 1000);
+  t.true(timeouts >= 1);
+  t.true(timeouts <= Math.min(windows + 1, 9), `timeouts: ${timeouts} in ${windows} windows`);
   redis.thaw();
 });
