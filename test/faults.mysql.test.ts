@@ -1,7 +1,7 @@
 import test from 'ava';
 import { API_KEY_PREFIX, generateSecret, hashSecret } from '../app/lib/credentials';
 import { createKey, register, TestWorld } from './helpers/testApp';
-import { TcpProxy } from './helpers/tcpProxy';
+import { mysqlProxy } from './helpers/tcpProxy';
 import { MYSQL_SERVER_URL } from './helpers/services';
 
 // Contract section 7, MySQL down: the instances reach MySQL through a proxy the test cuts.
@@ -12,12 +12,9 @@ test.before(async () => {
 test.after.always(() => world?.close());
 
 test('MySQL cut: cached keys work, uncached keys and writes get 503 (never 401), recovery is automatic', async (t) => {
-  const mysql = new URL(MYSQL_SERVER_URL);
-  const proxy = await TcpProxy.start({ host: mysql.hostname, port: Number(mysql.port || 3306) });
+  const { proxy, url: viaProxy } = await mysqlProxy(world.databaseUrl, MYSQL_SERVER_URL);
   t.teardown(() => proxy.cut());
-  const viaProxy = new URL(world.databaseUrl);
-  viaProxy.port = String(proxy.port);
-  const env = { MYSQL_URL: viaProxy.toString(), MYSQL_CONNECT_TIMEOUT_MS: '2000', MYSQL_ACQUIRE_TIMEOUT_MS: '3000' };
+  const env = { MYSQL_URL: viaProxy, MYSQL_CONNECT_TIMEOUT_MS: '2000', MYSQL_ACQUIRE_TIMEOUT_MS: '3000' };
   const app = await world.start(env);
   const account = await register(app);
   const uncached = await createKey(app, account);

@@ -2,7 +2,7 @@ import test from 'ava';
 import { Agent, fetch } from 'undici';
 import { startServerProcess } from './helpers/process';
 import { MYSQL_SERVER_URL, REDIS_URL } from './helpers/services';
-import { TcpProxy } from './helpers/tcpProxy';
+import { mysqlProxy } from './helpers/tcpProxy';
 import { TestWorld } from './helpers/testApp';
 
 let world: TestWorld;
@@ -13,13 +13,10 @@ test.after.always(() => world?.close());
 
 test('SIGTERM during load finishes every in-flight request, resets no connection and exits 0', async (t) => {
   // MySQL behind a proxy that can slow its answers, so requests are surely in flight at SIGTERM.
-  const mysql = new URL(MYSQL_SERVER_URL);
-  const proxy = await TcpProxy.start({ host: mysql.hostname, port: Number(mysql.port || 3306) });
+  const { proxy, url: viaProxy } = await mysqlProxy(world.databaseUrl, MYSQL_SERVER_URL);
   t.teardown(() => proxy.cut());
-  const viaProxy = new URL(world.databaseUrl);
-  viaProxy.port = String(proxy.port);
   const server = await startServerProcess({
-    MYSQL_URL: viaProxy.toString(),
+    MYSQL_URL: viaProxy,
     REDIS_URL,
     REDIS_PREFIX: world.redisPrefix,
     MIGRATE_ON_START: 'false',

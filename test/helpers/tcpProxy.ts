@@ -64,3 +64,12 @@ export class TcpProxy {
     });
   }
 }
+
+/** A proxy in front of the test MySQL server, and the world's database URL through it. */
+export async function mysqlProxy(databaseUrl: string, mysqlServerUrl: string): Promise<{ proxy: TcpProxy; url: string }> {
+  const server = new URL(mysqlServerUrl);
+  const proxy = await TcpProxy.start({ host: server.hostname, port: Number(server.port || 3306) });
+  const url = new URL(databaseUrl);
+  url.port = String(proxy.port);
+  return { proxy, url: url.toString() };
+}
