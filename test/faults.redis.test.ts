@@ -1,5 +1,5 @@
 import test from 'ava';
-import { createKey, register, TestWorld, type TestApp } from './helpers/testApp';
+import { createKey, register, TestWorld } from './helpers/testApp';
 import { RedisServer } from './helpers/redisServer';
 
 // Contract section 7, Redis down: each test gets a private redis-server it can kill or freeze.

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { ApiError, ERRORS, UnavailableError, type ErrorCode } from '../errors';
+import { ApiError, UnavailableError, type ErrorCode } from '../errors';
 import { isConnectionError } from '../infra/dbErrors';
 
 const WWW_AUTHENTICATE = 'Bearer realm="sendook", error="invalid_token"';
@@ -49,5 +49,3 @@ function codeForStatus(status: number): ErrorCode {
   };
   return byStatus[status] ?? 'validation_failed';
 }
-
-export { ERRORS };
