@@ -1,5 +1,6 @@
 import type { CountingRedis } from '../infra/redis';
-import { RedisUnavailableError, type RedisHealth } from '../infra/redisHealth';
+import { UnavailableError } from '../errors';
+import type { RedisHealth } from '../infra/redisHealth';
 
 /** The Redis operations the tiered caches need. */
 export interface SharedStore {
@@ -11,7 +12,7 @@ export interface SharedStore {
 /** Redis behind the circuit breaker: while it is open, calls fail at once without a command. */
 export function redisSharedStore(redis: CountingRedis, health: RedisHealth): SharedStore {
   const guarded = async <T>(call: () => Promise<T>): Promise<T> => {
-    if (!health.available()) throw new RedisUnavailableError();
+    if (!health.available()) throw new UnavailableError('redis');
     try {
       return await call();
     } catch (err) {

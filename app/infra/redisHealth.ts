@@ -31,8 +31,3 @@ export class RedisHealth {
   }
 }
 
-export class RedisUnavailableError extends Error {
-  constructor() {
-    super('redis is unavailable (circuit open)');
-  }
-}
