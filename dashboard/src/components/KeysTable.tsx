@@ -1,5 +1,5 @@
 import type { ApiKey } from '../api';
-import { formatDateTime } from '../format';
+import { formatDate, formatDateTime, formatFull } from '../format';
 
 interface Props {
   keys: ApiKey[];
@@ -33,9 +33,15 @@ export function KeysTable({ keys, busyId, onToggle, onDelete }: Props) {
                 {key.name}
               </th>
               <td class="mono">{key.start}…</td>
-              <td>{formatDateTime(key.createdAt)}</td>
-              <td class="last-used">{formatDateTime(key.lastUsedAt)}</td>
-              <td>{formatDateTime(key.expiresAt)}</td>
+              <td>
+                <When iso={key.createdAt} text={formatDate(key.createdAt)} />
+              </td>
+              <td class="last-used">
+                <When iso={key.lastUsedAt} text={formatDateTime(key.lastUsedAt)} />
+              </td>
+              <td>
+                <When iso={key.expiresAt} text={formatDate(key.expiresAt)} />
+              </td>
               <td>
                 <Status apiKey={key} />
               </td>
@@ -52,6 +58,16 @@ export function KeysTable({ keys, busyId, onToggle, onDelete }: Props) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** A date as short text, with the full date and time on hover. */
+function When({ iso, text }: { iso: string | null; text: string }) {
+  if (!iso) return <>{text}</>;
+  return (
+    <time dateTime={iso} title={formatFull(iso)}>
+      {text}
+    </time>
   );
 }
 
