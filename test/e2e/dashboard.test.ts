@@ -1,7 +1,11 @@
 import test from 'ava';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildDashboard, launchChromium, screenshot } from '../helpers/browser';
-import { randomSuffix } from '../helpers/services';
+import { Counters } from '../../app/infra/counters';
+import { createRedis } from '../../app/infra/redis';
+import { LOGIN_BUDGET_PER_EMAIL } from '../../app/services/accounts';
+import { BucketFamily } from '../../app/services/rateLimits';
+import { randomSuffix, REDIS_URL } from '../helpers/services';
 import { register, TestWorld, type TestApp } from '../helpers/testApp';
 
 // The dashboard in real headless Chromium against a real app instance (its own MySQL database
@@ -12,10 +16,12 @@ let app: TestApp;
 let browser: Browser;
 
 test.before(async () => {
-  // The browser check comes first so that a missing Chromium fails with its own message.
-  browser = await launchChromium();
-  const [created] = await Promise.all([TestWorld.create(), buildDashboard()]);
-  world = created;
+  const [launched, created, built] = await Promise.allSettled([launchChromium(), TestWorld.create(), buildDashboard()]);
+  // Keep what started, so that after.always closes it, then fail on the first problem (a
+  // missing Chromium first: its message says what to install).
+  if (launched.status === 'fulfilled') browser = launched.value;
+  if (created.status === 'fulfilled') world = created.value;
+  for (const step of [launched, created, built]) if (step.status === 'rejected') throw step.reason;
   app = await world.start();
 });
 test.after.always(async () => {
@@ -222,9 +228,33 @@ test('an expired access token sends the user back to log in', async (t) => {
   await context.close();
 });
 
+/**
+ * Uses up an email's login budget in the app's own Redis bucket, as 20 failed logins would, but
+ * without 20 rounds of bcrypt (seconds of CPU on a shared machine).
+ */
+async function exhaustLoginBudget(email: string): Promise<void> {
+  const redis = createRedis(REDIS_URL, 1000, new Counters());
+  try {
+    await redis.connect();
+    const logins = new BucketFamily({
+      redis,
+      keyPrefix: app.deps.redisKeys.limiterPrefix('login'),
+      instanceCount: 1,
+      counters: new Counters(),
+      defaultBudget: LOGIN_BUDGET_PER_EMAIL,
+    });
+    await logins.consume(`email:${email}`, LOGIN_BUDGET_PER_EMAIL, LOGIN_BUDGET_PER_EMAIL.points);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 test('a throttled login says when to retry', async (t) => {
   const email = `throttled-${randomSuffix()}@example.test`;
-  for (let i = 0; i < 20; i++) await app.post('/auth/login', { body: { email, password: 'wrong password' } });
+  await exhaustLoginBudget(email);
+  const refused = await app.post('/auth/login', { body: { email, password: 'wrong password' } });
+  t.is(refused.status, 429);
+  t.is(refused.body.code, 'login_throttled');
   const { context, page, problems } = await openDashboard('/dashboard/login');
   await logIn(page, email, 'wrong password');
   const alert = page.getByRole('alert');
