@@ -150,6 +150,7 @@ test('register, log in, create a key, use it, deactivate, reactivate and delete 
   await row.getByRole('button', { name: 'Delete' }).click();
   await dialog.getByRole('button', { name: 'Delete key' }).click();
   await row.waitFor({ state: 'detached' });
+  t.is(await page.getByLabel('Your new API key').count(), 0, "a deleted key's secret is no longer shown");
   await shot('10-deleted');
   const deleted = await app.get('/v1/health', { auth: key });
   t.is(deleted.status, 401);

@@ -73,7 +73,10 @@ export function ApiKeysPage({ token, organization, initialNewKey, onInitialNewKe
     const deleted = await attempt(() => api.deleteKey(token, orgId, target.id));
     setBusyId(null);
     setToDelete(null);
-    if (deleted) setKeys((list) => (list ?? []).filter((k) => k.id !== target.id));
+    if (!deleted) return;
+    setKeys((list) => (list ?? []).filter((k) => k.id !== target.id));
+    // The secret of a deleted key is worthless: stop showing it.
+    setNewKey((shown) => (shown?.id === target.id ? null : shown));
   }
 
   return (
