@@ -7,6 +7,7 @@ import { jsonBody } from './middleware/jsonBody';
 import { requestId } from './middleware/requestId';
 import { v1Pipeline } from './pipeline';
 import { authRouter } from './routes/auth/router';
+import { dashboard } from './routes/dashboard';
 import { healthRouter } from './routes/health';
 import { organizationsRouter } from './routes/organizations/router';
 
@@ -23,6 +24,7 @@ export function createApp(deps: Deps): Koa {
   app.use(function routeV1(ctx, next) {
     return ctx.path === '/v1' || ctx.path.startsWith('/v1/') ? v1(ctx, end) : next();
   });
+  app.use(dashboard());
 
   app.use(jsonBody(deps.config.http.bodyLimit));
   for (const router of [healthRouter(deps), authRouter(deps, passport), organizationsRouter(deps, passport)]) {

@@ -1,0 +1,58 @@
+import type { ComponentChildren } from 'preact';
+import type { Organization, UserWithOrganizations } from '../api';
+import { navigate, paths } from '../router';
+import { OrganizationSwitcher } from './OrganizationSwitcher';
+
+interface Props {
+  user: UserWithOrganizations;
+  token: string;
+  currentOrgId: string | null;
+  onOrganizationCreated: (org: Organization) => void;
+  onSessionLost: (err: unknown) => void;
+  onLogout: () => void;
+  children: ComponentChildren;
+}
+
+/** The signed-in frame: organization switcher and account in the header, settings on the left. */
+export function Layout({ user, token, currentOrgId, onOrganizationCreated, onSessionLost, onLogout, children }: Props) {
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <a class="brand" href={paths.apiKeys(currentOrgId ?? '')} onClick={(e) => (e.preventDefault(), currentOrgId && navigate(paths.apiKeys(currentOrgId)))}>
+          Sendook
+        </a>
+        <OrganizationSwitcher
+          token={token}
+          organizations={user.organizations}
+          currentOrgId={currentOrgId}
+          onCreated={onOrganizationCreated}
+          onSessionLost={onSessionLost}
+        />
+        <div class="account">
+          <span class="account-email" title={`${user.firstName} ${user.lastName}`}>
+            {user.email}
+          </span>
+          <button type="button" class="button button-small" onClick={onLogout}>
+            Log out
+          </button>
+        </div>
+      </header>
+      <div class="body">
+        <nav class="sidenav" aria-label="Settings">
+          <p class="sidenav-heading">Settings</p>
+          {currentOrgId && (
+            <a
+              class="sidenav-link active"
+              aria-current="page"
+              href={paths.apiKeys(currentOrgId)}
+              onClick={(e) => (e.preventDefault(), navigate(paths.apiKeys(currentOrgId)))}
+            >
+              API Keys
+            </a>
+          )}
+        </nav>
+        <main class="content">{children}</main>
+      </div>
+    </div>
+  );
+}
