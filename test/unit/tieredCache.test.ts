@@ -1,0 +1,89 @@
+import test from 'ava';
+import { TieredCache } from '../../app/cache/tieredCache';
+import type { SharedStore } from '../../app/cache/sharedStore';
+
+// Pure logic of the tiers, with a Map standing in for Redis (SET NX semantics included).
+function mapStore(): SharedStore & { data: Map<string, string> } {
+  const data = new Map<string, string>();
+  return {
+    data,
+    get: async (key) => data.get(key) ?? null,
+    set: async (key, value, _ttl, onlyIfAbsent) => {
+      if (onlyIfAbsent && data.has(key)) return;
+      data.set(key, value);
+    },
+  };
+}
+
+function cacheOver(load: (id: string) => Promise<{ v: number } | null>, shared: SharedStore | null = mapStore()) {
+  return new TieredCache<{ v: number }>({
+    local: { max: 100, ttlMs: 60_000, negativeTtlMs: 60_000 },
+    shared,
+    sharedKey: (id) => `k:${id}`,
+    sharedTtlSeconds: 60,
+    negativeSharedTtlSeconds: 60,
+    load,
+  });
+}
+
+test('concurrent misses share one load; later gets hit the in-process tier', async (t) => {
+  let loads = 0;
+  const cache = cacheOver(async () => {
+    loads++;
+    return { v: 1 };
+  });
+  const values = await Promise.all(Array.from({ length: 50 }, () => cache.get('a')));
+  t.true(values.every((v) => v?.v === 1));
+  await cache.get('a');
+  t.is(loads, 1);
+});
+
+test('absent ids are cached as misses in both tiers', async (t) => {
+  let loads = 0;
+  const shared = mapStore();
+  const cache = cacheOver(async () => {
+    loads++;
+    return null;
+  }, shared);
+  t.is(await cache.get('x'), null);
+  t.is(await cache.get('x'), null);
+  t.is(loads, 1);
+  await new Promise((r) => setImmediate(r));
+  t.is(shared.data.get('k:x'), 'null');
+});
+
+test('a load that started before a write cannot put the old state back in either tier', async (t) => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const shared = mapStore();
+  const cache = cacheOver(async () => {
+    await gate; // the database read happened before the change...
+    return { v: 1 };
+  }, shared);
+  const stale = cache.get('a');
+  await cache.write('a', { v: 2 }); // ...and the change is written while the load is in flight
+  release();
+  t.deepEqual(await stale, { v: 1 }, 'the caller of the old load gets what it read');
+  await new Promise((r) => setImmediate(r));
+  t.deepEqual(await cache.get('a'), { v: 2 });
+  t.is(shared.data.get('k:a'), JSON.stringify({ v: 2 }));
+});
+
+test('writes the shared tier missed are replayed by flushPending', async (t) => {
+  const shared = mapStore();
+  let down = true;
+  const flaky: SharedStore = {
+    get: (key) => shared.get(key),
+    set: async (...args) => {
+      if (down) throw new Error('redis down');
+      return shared.set(...args);
+    },
+  };
+  const cache = cacheOver(async () => ({ v: 1 }), flaky);
+  await cache.write('a', { v: 3 });
+  t.deepEqual(await cache.get('a'), { v: 3 }, 'effective in process at once');
+  t.false(shared.data.has('k:a'));
+  down = false;
+  await cache.flushPending();
+  t.is(shared.data.get('k:a'), JSON.stringify({ v: 3 }));
+});
