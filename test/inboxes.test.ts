@@ -1,6 +1,9 @@
 import test from 'ava';
 import { register, TestWorld, type TestApp } from './helpers/testApp';
 
+// Tests in this file run one at a time (test.serial): each still seeds its own organization, but
+// a burst of concurrent registrations opens many MySQL connections at once, which a small shared
+// machine answers slowly enough to trip the 2 s connect deadline. Files still run in parallel.
 let world: TestWorld;
 let app: TestApp;
 test.before(async () => {
@@ -11,7 +14,7 @@ test.after.always(() => world?.close());
 
 const INBOX_FIELDS = ['_id', 'id', 'organizationId', 'name', 'email', 'createdAt', 'updatedAt'];
 
-test('registration creates a default inbox on the default domain', async (t) => {
+test.serial('registration creates a default inbox on the default domain', async (t) => {
   const account = await register(app);
   const list = await app.get('/v1/inboxes', { auth: account.key });
   t.is(list.status, 200);
@@ -23,7 +26,7 @@ test('registration creates a default inbox on the default domain', async (t) => 
   t.regex(inbox.email, new RegExp(`^${account.email.split('@')[0]}(-[a-z0-9]{6})?@sendook\\.local$`));
 });
 
-test('create with a name generates a readable address, then a random suffix when taken', async (t) => {
+test.serial('create with a name generates a readable address, then a random suffix when taken', async (t) => {
   const account = await register(app);
   const name = `Sales Team ${Date.now()}`;
   const first = await app.post('/v1/inboxes', { auth: account.key, body: { name } });
@@ -37,7 +40,7 @@ test('create with a name generates a readable address, then a random suffix when
   t.regex(second.body.email, new RegExp(`^${name.toLowerCase().replace(/ /g, '-')}-[a-z0-9]{6}@sendook\\.local$`));
 });
 
-test('an inbox created without a name has no name key and an inbox@ address', async (t) => {
+test.serial('an inbox created without a name has no name key and an inbox@ address', async (t) => {
   const account = await register(app);
   const created = await app.post('/v1/inboxes', { auth: account.key, body: {} });
   t.is(created.status, 201);
@@ -51,7 +54,7 @@ test('an inbox created without a name has no name key and an inbox@ address', as
   t.false('name' in bare.body);
 });
 
-test('addresses are unique across organizations, compared case-insensitively', async (t) => {
+test.serial('addresses are unique across organizations, compared case-insensitively', async (t) => {
   const alice = await register(app);
   const bob = await register(app);
   const email = `Support.${Date.now()}@Example.test`;
@@ -70,7 +73,7 @@ test('addresses are unique across organizations, compared case-insensitively', a
   t.is((await app.get('/v1/inboxes', { auth: bob.key })).body.length, 1);
 });
 
-test('the default domain is configurable', async (t) => {
+test.serial('the default domain is configurable', async (t) => {
   const other = await world.start({ DEFAULT_EMAIL_DOMAIN: 'mail.example.test' });
   const account = await register(other);
   const created = await other.post('/v1/inboxes', { auth: account.key, body: { name: 'Billing' } });
@@ -79,7 +82,7 @@ test('the default domain is configurable', async (t) => {
   t.regex(defaultInbox.email, /@mail\.example\.test$/);
 });
 
-test('lists are bare arrays, newest first, paginated with limit and before', async (t) => {
+test.serial('lists are bare arrays, newest first, paginated with limit and before', async (t) => {
   const account = await register(app);
   for (const name of ['a', 'b', 'c']) await app.post('/v1/inboxes', { auth: account.key, body: { name: `${name} ${Date.now()}` } });
   const page = await app.get('/v1/inboxes?limit=2', { auth: account.key });
@@ -92,7 +95,7 @@ test('lists are bare arrays, newest first, paginated with limit and before', asy
   t.is((await app.get('/v1/inboxes?limit=0', { auth: account.key })).status, 400);
 });
 
-test('rename sets and removes the name; the address never changes', async (t) => {
+test.serial('rename sets and removes the name; the address never changes', async (t) => {
   const account = await register(app);
   const created = await app.post('/v1/inboxes', { auth: account.key, body: { name: 'Old' } });
   const renamed = await app.patch(`/v1/inboxes/${created.body.id}`, { auth: account.key, body: { name: 'New' } });
@@ -105,7 +108,7 @@ test('rename sets and removes the name; the address never changes', async (t) =>
   t.is(refused.status, 400);
 });
 
-test('delete answers the inbox with the same _id and removes its messages and threads', async (t) => {
+test.serial('delete answers the inbox with the same _id and removes its messages and threads', async (t) => {
   const account = await register(app);
   const inbox = (await app.post('/v1/inboxes', { auth: account.key, body: { name: 'Doomed' } })).body;
   const sent = await app.post(`/v1/inboxes/${inbox.id}/messages/send`, {
@@ -126,7 +129,7 @@ test('delete answers the inbox with the same _id and removes its messages and th
   t.is((await app.post('/v1/inboxes', { auth: account.key, body: { email: inbox.email } })).status, 201);
 });
 
-test("another organization's inbox is 404 everywhere and is left untouched", async (t) => {
+test.serial("another organization's inbox is 404 everywhere and is left untouched", async (t) => {
   const alice = await register(app);
   const bob = await register(app);
   const [bobInbox] = (await app.get('/v1/inboxes', { auth: bob.key })).body;
@@ -150,7 +153,7 @@ test("another organization's inbox is 404 everywhere and is left untouched", asy
   t.is((await app.get('/v1/inboxes/not-an-id', { auth: alice.key })).status, 404);
 });
 
-test('validation errors are 400 with details and store nothing', async (t) => {
+test.serial('validation errors are 400 with details and store nothing', async (t) => {
   const account = await register(app);
   const cases: Array<[unknown, string]> = [
     [{ email: 'not an address' }, 'email'],
@@ -169,7 +172,7 @@ test('validation errors are 400 with details and store nothing', async (t) => {
   t.is((await app.get('/v1/inboxes', { auth: account.key })).body.length, 1);
 });
 
-test('the same router serves /organizations/:orgId/inboxes for members with a token', async (t) => {
+test.serial('the same router serves /organizations/:orgId/inboxes for members with a token', async (t) => {
   const owner = await register(app);
   const stranger = await register(app);
   const created = await app.post(`/organizations/${owner.orgId}/inboxes`, { auth: owner.token, body: { name: 'From dashboard' } });
@@ -182,7 +185,7 @@ test('the same router serves /organizations/:orgId/inboxes for members with a to
   t.is((await app.get(`/organizations/${owner.orgId}/inboxes/${created.body.id}/threads`, { auth: owner.token })).status, 200);
 });
 
-test('inbox routes need a key like every /v1 route', async (t) => {
+test.serial('inbox routes need a key like every /v1 route', async (t) => {
   const res = await app.get('/v1/inboxes');
   t.is(res.status, 401);
   t.is(res.body.code, 'missing_api_key');

@@ -10,6 +10,10 @@ import { WebhookReceiver } from './helpers/webhookReceiver';
 
 // A world of its own: every instance on one Redis prefix works the same delivery queue, so an
 // instance that refuses private targets must not share a queue with ones that allow them.
+//
+// Tests in this file run one at a time (test.serial): each still seeds its own organization, but
+// a burst of concurrent registrations opens many MySQL connections at once, which a small shared
+// machine answers slowly enough to trip the 2 s connect deadline. Files still run in parallel.
 let world: TestWorld;
 let strict: TestApp;
 let receiver: WebhookReceiver;
@@ -23,7 +27,7 @@ test.after.always(async () => {
   await receiver?.close();
 });
 
-test('creation refuses literal private, loopback and link-local targets and localhost names', async (t) => {
+test.serial('creation refuses literal private, loopback and link-local targets and localhost names', async (t) => {
   const account = await register(strict);
   const refused = [
     'http://127.0.0.1:9/x',
@@ -48,7 +52,7 @@ test('creation refuses literal private, loopback and link-local targets and loca
   t.is((await strict.get('/v1/webhooks', { auth: account.key })).body.length, 1);
 });
 
-test('a name that resolves to a private address is refused at delivery, recorded once, not retried', async (t) => {
+test.serial('a name that resolves to a private address is refused at delivery, recorded once, not retried', async (t) => {
   // The machine's own name resolves to a loopback or private address on most hosts; where it
   // does not, this case cannot be shown here (the guard's unit tests below still cover it).
   const name = hostname();
@@ -74,7 +78,7 @@ test('a name that resolves to a private address is refused at delivery, recorded
   t.is(receiver.at('/by-name').length, 0);
 });
 
-test('the guard checks every resolved address, through the lookup the connection itself uses', async (t) => {
+test.serial('the guard checks every resolved address, through the lookup the connection itself uses', async (t) => {
   const fakeDns = (addresses: Array<{ address: string; family: number }>) =>
     ((_host: string, _options: unknown, callback: (err: null, a: typeof addresses) => void) => callback(null, addresses)) as never;
   const mixed = new WebhookTargetGuard(false, fakeDns([{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.7', family: 4 }]));

@@ -4,6 +4,9 @@ import { REJECT_PREFIX, SmtpReceiver } from './helpers/smtpReceiver';
 import { register, TestWorld, type Account, type TestApp } from './helpers/testApp';
 import { WebhookReceiver } from './helpers/webhookReceiver';
 
+// Tests in this file run one at a time (test.serial): each still seeds its own organization, but
+// a burst of concurrent registrations opens many MySQL connections at once, which a small shared
+// machine answers slowly enough to trip the 2 s connect deadline. Files still run in parallel.
 let world: TestWorld;
 let app: TestApp;
 let receiver: WebhookReceiver;
@@ -31,7 +34,7 @@ async function hook(account: Account, events: string[]) {
   return { path, id: res.body.id as string, secret: res.body.secret as string, body: res.body };
 }
 
-test('create echoes url and events and returns the secret once; get, list and delete never show it', async (t) => {
+test.serial('create echoes url and events and returns the secret once; get, list and delete never show it', async (t) => {
   const account = await register(app);
   const url = `${receiver.url('/echo')}?token=abc`;
   const created = await app.post('/v1/webhooks', { auth: account.key, body: { url, events: ['message.received', 'message.sent', 'message.sent'] } });
@@ -54,7 +57,7 @@ test('create echoes url and events and returns the secret once; get, list and de
   t.is((await app.get(`/v1/webhooks/${created.body.id}`, { auth: account.key })).status, 404);
 });
 
-test('inbox events are delivered signed, with the contract body, to subscribed webhooks only', async (t) => {
+test.serial('inbox events are delivered signed, with the contract body, to subscribed webhooks only', async (t) => {
   const account = await register(app);
   const all = await hook(account, ['inbox.created', 'inbox.updated', 'inbox.deleted']);
   const createdOnly = await hook(account, ['inbox.created']);
@@ -86,7 +89,7 @@ test('inbox events are delivered signed, with the contract body, to subscribed w
   t.is(receiver.at(unrelated.path).length, 0);
 });
 
-test('message.sent carries the message; a mail server refusal emits message.rejected', async (t) => {
+test.serial('message.sent carries the message; a mail server refusal emits message.rejected', async (t) => {
   const account = await register(app);
   const h = await hook(account, ['message.sent', 'message.rejected']);
   const [inbox] = (await app.get('/v1/inboxes', { auth: account.key })).body;
@@ -104,7 +107,7 @@ test('message.sent carries the message; a mail server refusal emits message.reje
   t.true(got.every((d) => WebhookReceiver.signedWith(d, h.secret)));
 });
 
-test('test delivers webhook.test to that webhook only', async (t) => {
+test.serial('test delivers webhook.test to that webhook only', async (t) => {
   const account = await register(app);
   const target = await hook(account, ['message.received']);
   const bystander = await hook(account, ['message.received']);
@@ -126,7 +129,7 @@ test('test delivers webhook.test to that webhook only', async (t) => {
   t.is(receiver.at(bystander.path).length, 0);
 });
 
-test('a failing target is retried with backoff, the same event id each time, every attempt recorded', async (t) => {
+test.serial('a failing target is retried with backoff, the same event id each time, every attempt recorded', async (t) => {
   const account = await register(app);
   const h = await hook(account, ['inbox.created']);
   receiver.behave(h.path, (count) => (count < 3 ? 500 : 200));
@@ -153,7 +156,7 @@ test('a failing target is retried with backoff, the same event id each time, eve
   t.deepEqual(page.body.map((a: { id: string }) => a.id), [attempts[1].id]);
 });
 
-test('a target that never succeeds gets exactly WEBHOOK_MAX_ATTEMPTS tries; a hung one times out', async (t) => {
+test.serial('a target that never succeeds gets exactly WEBHOOK_MAX_ATTEMPTS tries; a hung one times out', async (t) => {
   const account = await register(app);
   const failing = await hook(account, ['inbox.created']);
   const hung = await hook(account, ['inbox.created']);
@@ -173,7 +176,7 @@ test('a target that never succeeds gets exactly WEBHOOK_MAX_ATTEMPTS tries; a hu
   t.is(receiver.at(failing.path).length, 3);
 });
 
-test('deliveries still queued for a deleted webhook are dropped', async (t) => {
+test.serial('deliveries still queued for a deleted webhook are dropped', async (t) => {
   const account = await register(app);
   const h = await hook(account, ['inbox.created']);
   receiver.behave(h.path, () => 500);
@@ -186,7 +189,7 @@ test('deliveries still queued for a deleted webhook are dropped', async (t) => {
   t.is((await app.deps.knex('webhook_attempts').where({ webhook_id: h.id })).length, 0);
 });
 
-test('each event reaches a webhook once even with several instances working the queue', async (t) => {
+test.serial('each event reaches a webhook once even with several instances working the queue', async (t) => {
   const second = await world.start(ENV);
   const third = await world.start(ENV);
   const account = await register(app);
@@ -205,7 +208,7 @@ test('each event reaches a webhook once even with several instances working the 
   t.true((await app.deps.redis!.keys(`${world.redisPrefix}bull:webhooks:*`)).length > 0);
 });
 
-test("another organization's webhook is 404 for get, delete, test and attempts", async (t) => {
+test.serial("another organization's webhook is 404 for get, delete, test and attempts", async (t) => {
   const alice = await register(app);
   const bob = await register(app);
   const bobs = await hook(bob, ['inbox.created']);
@@ -229,7 +232,7 @@ test("another organization's webhook is 404 for get, delete, test and attempts",
   t.is(receiver.at(bobs.path).length, 0);
 });
 
-test('validation errors are 400 with details and store nothing', async (t) => {
+test.serial('validation errors are 400 with details and store nothing', async (t) => {
   const account = await register(app);
   const url = receiver.url('/never');
   const cases: Array<[unknown, string]> = [
@@ -251,7 +254,7 @@ test('validation errors are 400 with details and store nothing', async (t) => {
   t.is((await app.get('/v1/webhooks', { auth: account.key })).body.length, 0);
 });
 
-test('the same router serves /organizations/:orgId/webhooks for members with a token', async (t) => {
+test.serial('the same router serves /organizations/:orgId/webhooks for members with a token', async (t) => {
   const account = await register(app);
   const created = await app.post(`/organizations/${account.orgId}/webhooks`, { auth: account.token, body: { url: receiver.url('/org'), events: ['inbox.created'] } });
   t.is(created.status, 201);
