@@ -5,6 +5,7 @@ import { createKnex, ensureDatabase, migrateLatest } from '../db/knex';
 import { TieredCache } from './cache/tieredCache';
 import { redisSharedStore } from './cache/sharedStore';
 import { keyStateOf, type KeyState, type Organization } from './domain/types';
+import { buildEmailServices, type EmailServices } from './emailServices';
 import { Counters } from './infra/counters';
 import { createRedis, createSubscriber, type CountingRedis } from './infra/redis';
 import { RedisHealth } from './infra/redisHealth';
@@ -23,7 +24,7 @@ import { OrganizationService } from './services/organizations';
 import { BucketFamily } from './services/rateLimits';
 
 /** Everything the app needs, built once by the composition root and passed to createApp. */
-export interface Deps {
+export interface Deps extends EmailServices {
   config: Config;
   logger: Logger;
   knex: Knex;
@@ -133,12 +134,14 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     rateLimit: config.rateLimit,
     sendLimit: config.sendLimit,
   });
+  const email = buildEmailServices(config, knex, redisKeys, logger);
   const accounts = new AccountService({
     knex,
     users,
     tokens: new AccessTokenRepository(knex),
     organizations,
     apiKeys,
+    inboxes: email.inboxes,
     loginBuckets: bucket('login', LOGIN_BUDGET_PER_EMAIL),
     tokenTtlDays: config.accessTokenTtlDays,
   });
@@ -162,7 +165,9 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     apiKeys,
     organizations,
     accounts,
+    ...email,
     async close() {
+      await email.close();
       await lastUsed.stop();
       subscriber?.disconnect();
       redis?.disconnect();

@@ -17,6 +17,7 @@ export const ERRORS = {
   method_not_allowed: [405, 'This method is not allowed on this path.'],
   email_taken: [409, 'An account with this email already exists.'],
   conflict: [409, 'This conflicts with an existing resource.'],
+  address_taken: [409, 'An inbox with this email address already exists.'],
   invalid_json: [400, 'The request body is not valid JSON.'],
   validation_failed: [400, 'The request is invalid.'],
   payload_too_large: [413, 'The request body is too large.'],
@@ -26,6 +27,7 @@ export const ERRORS = {
   send_limited: [429, "The organization's send budget is used up; retry after the time in Retry-After."],
   too_many_failed_attempts: [429, 'Too many failed authentications from this address; retry later.'],
   login_throttled: [429, 'Too many login attempts; retry after the time in Retry-After.'],
+  send_failed: [502, 'The mail server did not accept the message; it is stored with status "failed".'],
   service_unavailable: [503, 'A backing service is unavailable; retry shortly.'],
   internal_error: [500, 'Internal server error.'],
 } as const satisfies Record<string, readonly [number, string]>;

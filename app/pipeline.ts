@@ -7,9 +7,12 @@ import { attachOrganization } from './middleware/attachOrganization';
 import { authenticateApiKey } from './middleware/authenticateApiKey';
 import { extractApiKey } from './middleware/extractApiKey';
 import { jsonBody } from './middleware/jsonBody';
+import { mailBody } from './middleware/mailBody';
 import { rateLimitOrganization } from './middleware/rateLimitOrganization';
 import { apiKeysRouter } from './routes/apiKeys/router';
 import { v1HealthRouter } from './routes/health';
+import { inboxesRouter } from './routes/inboxes/router';
+import { webhooksRouter } from './routes/webhooks/router';
 
 /**
  * The authenticated request path (contract section 3), in order. Every /v1 request runs all of
@@ -19,12 +22,15 @@ export function v1Pipeline(deps: Deps, apiKeyStrategy: ApiKeyStrategy): Middlewa
   const routers = new Router({ prefix: '/v1' });
   routers.use(v1HealthRouter().routes());
   routers.use('/api_keys', apiKeysRouter(deps).routes());
+  routers.use('/inboxes', inboxesRouter(deps).routes());
+  routers.use('/webhooks', webhooksRouter(deps).routes());
 
   return compose([
     extractApiKey(deps.authFailures), // 1. bearer secret, shape and checksum; throttled addresses
     authenticateApiKey(apiKeyStrategy, deps.authFailures, deps.lastUsed), // 2-3. lookup and state
     attachOrganization(deps.organizations), // 4. ctx.state.organization
     rateLimitOrganization(deps.requestBuckets, deps.organizations), // 5. rl:org:<orgId>
+    mailBody(deps.config.mail.bodyLimit), // send and reply: MESSAGE_BODY_LIMIT, for attachments
     jsonBody(deps.config.http.bodyLimit),
     routers.routes() as Middleware, // 6.
     routers.allowedMethods({ throw: true }) as Middleware,

@@ -25,6 +25,10 @@ export interface Config {
   smtpUrl: string | null;
   defaultEmailDomain: string;
   webhookAllowPrivate: boolean;
+  /** Sending mail: SMTP deadline, the larger body limit of send/reply, attachment budget. */
+  mail: { smtpTimeoutMs: number; bodyLimit: string; attachmentsMaxBytes: number };
+  /** Webhook deliveries: per-attempt timeout, attempts in all, first backoff (doubles), workers. */
+  webhooks: { timeoutMs: number; maxAttempts: number; backoffMs: number; concurrency: number };
   metricsPort: number | null;
   logLevel: string;
 }
@@ -69,6 +73,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL ?? null,
     defaultEmailDomain: e.DEFAULT_EMAIL_DOMAIN,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+    mail: { smtpTimeoutMs: e.SMTP_TIMEOUT_MS, bodyLimit: e.MESSAGE_BODY_LIMIT, attachmentsMaxBytes: e.ATTACHMENTS_MAX_BYTES },
+    webhooks: {
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      backoffMs: e.WEBHOOK_BACKOFF_MS,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+    },
     metricsPort: e.METRICS_PORT ?? null,
     logLevel: e.LOG_LEVEL,
   };

@@ -42,8 +42,19 @@ export const envSchema = z.object({
   ACCESS_TOKEN_TTL_DAYS: positiveInt.default(30),
   MIGRATE_ON_START: bool.default(true),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
-  DEFAULT_EMAIL_DOMAIN: z.string().min(1).default('sendook.local'),
+  DEFAULT_EMAIL_DOMAIN: z
+    .string()
+    .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i, 'must be a domain name')
+    .default('sendook.local'),
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  // Email resources (docs/email.md).
+  SMTP_TIMEOUT_MS: positiveInt.default(10_000),
+  MESSAGE_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 512kb or 20mb').default('20mb'),
+  ATTACHMENTS_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
+  WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(8),
+  WEBHOOK_BACKOFF_MS: positiveInt.default(5_000),
+  WEBHOOK_CONCURRENCY: positiveInt.default(10),
   INSTANCE_COUNT: positiveInt.default(1),
   METRICS_PORT: port.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

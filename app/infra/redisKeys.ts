@@ -18,6 +18,13 @@ export class RedisKeys {
     return `${this.prefix}invalidate`;
   }
   /**
+   * BullMQ's key prefix: it writes `<prefix>bull:<queue>:<...>`, i.e. webhook deliveries live
+   * under `bull:webhooks:` (waiting, delayed, active, failed, and one hash per job).
+   */
+  get bullPrefix(): string {
+    return `${this.prefix}bull`;
+  }
+  /**
    * rate-limiter-flexible appends `:<key>` to its keyPrefix, so a bucket lives at
    * `<prefix>rl:<family>:<key>`: rl:org:<orgId>, rl:send:<orgId>, rl:authfail:<address>, ...
    */

@@ -9,6 +9,7 @@ import type { AccessTokenRepository } from '../repositories/accessTokens';
 import type { Db } from '../repositories/db';
 import type { UserRepository } from '../repositories/users';
 import type { ApiKeyService } from './apiKeys';
+import type { InboxService } from './inboxes';
 import type { OrganizationService } from './organizations';
 import type { BucketFamily } from './rateLimits';
 
@@ -36,12 +37,13 @@ export class AccountService {
       tokens: AccessTokenRepository;
       organizations: OrganizationService;
       apiKeys: ApiKeyService;
+      inboxes: InboxService;
       loginBuckets: BucketFamily;
       tokenTtlDays: number;
     },
   ) {}
 
-  /** User, default organization (owner), default API key and a token, all or nothing. */
+  /** User, default organization (owner), default API key, default inbox and a token, all or nothing. */
   async register(input: Registration) {
     const passwordHash = await bcrypt.hash(input.password, BCRYPT_ROUNDS);
     const now = Date.now();
@@ -59,6 +61,7 @@ export class AccountService {
         await this.deps.users.insert(user, passwordHash, trx);
         const organization = await this.deps.organizations.create(user.id, 'Default Organization', trx);
         const apiKey = await this.deps.apiKeys.create(organization.id, { name: 'Default API Key' }, trx);
+        await this.deps.inboxes.createDefault(organization.id, user.email, trx);
         const token = await this.issueToken(user.id, trx);
         return { organization, apiKey, token };
       });

@@ -8,6 +8,8 @@ import { validate } from '../../http/validation';
 import { requireMembership } from '../../middleware/requireMembership';
 import { requireUser } from '../../middleware/requireUser';
 import { apiKeysRouter } from '../apiKeys/router';
+import { inboxesRouter } from '../inboxes/router';
+import { webhooksRouter } from '../webhooks/router';
 import { createOrganizationBody, updateOrganizationBody } from './schemas';
 
 /** /organizations for users with an access token; the resource routers again under /:orgId. */
@@ -39,5 +41,7 @@ export function organizationsRouter(deps: Deps, passport: Passport): Router {
   });
 
   router.use('/:orgId/api_keys', member, apiKeysRouter(deps).routes());
+  router.use('/:orgId/inboxes', member, inboxesRouter(deps).routes());
+  router.use('/:orgId/webhooks', member, webhooksRouter(deps).routes());
   return router;
 }

@@ -1,0 +1,98 @@
+// Records of the email resources (contract section 6). Times are epoch milliseconds, as in
+// domain/types.ts; they become ISO 8601 only in the serializers.
+
+export interface Inbox {
+  id: string;
+  organizationId: string;
+  /** null: created without a name (the serialized object then has no `name`). */
+  name: string | null;
+  email: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Thread {
+  id: string;
+  organizationId: string;
+  inboxId: string;
+  subject: string;
+  createdAt: number;
+  /** Moves with every message added to the thread. */
+  updatedAt: number;
+}
+
+/** `sending` until the transport answers; then `sent` or `failed`. */
+export type MessageStatus = 'sending' | 'sent' | 'failed' | 'delivered' | 'bounced' | 'complained' | 'rejected';
+
+export interface AttachmentInfo {
+  name: string;
+  contentType: string;
+  size: number;
+}
+
+export interface Message {
+  id: string;
+  organizationId: string;
+  inboxId: string;
+  threadId: string;
+  direction: 'outbound' | 'inbound';
+  status: MessageStatus;
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  labels: string[];
+  subject: string;
+  text: string | null;
+  html: string | null;
+  attachments: AttachmentInfo[];
+  /** The RFC 5322 Message-ID header, with angle brackets. */
+  headerMessageId: string;
+  inReplyTo: string | null;
+  references: string | null;
+  error: string | null;
+  sentAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export const WEBHOOK_EVENTS = [
+  'inbox.created',
+  'inbox.updated',
+  'inbox.deleted',
+  'message.sent',
+  'message.received',
+  'message.delivered',
+  'message.bounced',
+  'message.complained',
+  'message.rejected',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+/** Delivered only by POST /webhooks/:id/test, to that webhook; not subscribable. */
+export type DeliveredEvent = WebhookEvent | 'webhook.test';
+
+export interface Webhook {
+  id: string;
+  organizationId: string;
+  url: string;
+  events: WebhookEvent[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface WebhookAttempt {
+  id: string;
+  organizationId: string;
+  webhookId: string;
+  eventId: string;
+  event: DeliveredEvent;
+  inboxId: string | null;
+  messageId: string | null;
+  /** 1 for the first try, 2 for the first retry, ... */
+  attempt: number;
+  success: boolean;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  createdAt: number;
+}

@@ -1,0 +1,67 @@
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { BullDeliveryQueue } from './infra/bullDeliveryQueue';
+import type { DeliveryQueue } from './infra/deliveryQueue';
+import { MemoryDeliveryQueue } from './infra/memoryDeliveryQueue';
+import type { RedisKeys } from './infra/redisKeys';
+import { InboxRepository } from './repositories/inboxes';
+import { MessageRepository } from './repositories/messages';
+import { ThreadRepository } from './repositories/threads';
+import { WebhookRepository } from './repositories/webhooks';
+import { EventPublisher } from './services/events';
+import { InboxService } from './services/inboxes';
+import { createMailTransport, type MailTransport } from './services/mailTransport';
+import { MessageService } from './services/messages';
+import { ThreadService } from './services/threads';
+import { WebhookDeliverer } from './services/webhookDelivery';
+import { WebhookService } from './services/webhooks';
+import { WebhookTargetGuard } from './services/webhookTargets';
+
+/** The email resources' part of Deps (contract section 6). */
+export interface EmailServices {
+  inboxes: InboxService;
+  messages: MessageService;
+  threads: ThreadService;
+  webhooks: WebhookService;
+  webhookTargets: WebhookTargetGuard;
+  events: EventPublisher;
+  deliveryQueue: DeliveryQueue;
+  mailTransport: MailTransport;
+}
+
+/**
+ * Built by the composition root (container.ts) with the knex and key names it owns. The delivery
+ * queue is BullMQ when Redis is configured (its own connections) and in process otherwise.
+ */
+export function buildEmailServices(config: Config, knex: Knex, redisKeys: RedisKeys, logger: Logger): EmailServices & { close(): Promise<void> } {
+  const webhookRepo = new WebhookRepository(knex);
+  const messageRepo = new MessageRepository(knex);
+  const webhookTargets = new WebhookTargetGuard(config.webhookAllowPrivate);
+  const policy = { maxAttempts: config.webhooks.maxAttempts, backoffMs: config.webhooks.backoffMs, concurrency: config.webhooks.concurrency };
+  const deliveryQueue: DeliveryQueue = config.redis
+    ? new BullDeliveryQueue({ url: config.redis.url, prefix: redisKeys.bullPrefix, policy, logger })
+    : new MemoryDeliveryQueue(policy, logger);
+  deliveryQueue.start(new WebhookDeliverer(webhookRepo, webhookTargets, config.webhooks.timeoutMs, logger).deliver);
+
+  const events = new EventPublisher(webhookRepo, deliveryQueue, logger);
+  const mailTransport = createMailTransport(config.smtpUrl, config.mail.smtpTimeoutMs, logger);
+  const inboxes = new InboxService(new InboxRepository(knex), events, config.defaultEmailDomain.toLowerCase());
+  const threadRepo = new ThreadRepository(knex);
+  return {
+    inboxes,
+    messages: new MessageService({ knex, messages: messageRepo, threads: threadRepo, inboxes, transport: mailTransport, events }),
+    threads: new ThreadService(threadRepo, messageRepo, inboxes),
+    webhooks: new WebhookService(webhookRepo, events),
+    webhookTargets,
+    events,
+    deliveryQueue,
+    mailTransport,
+    async close() {
+      // Fan-outs in flight reach the queue first; then running attempts finish and record.
+      await events.drain();
+      await deliveryQueue.close();
+      mailTransport.close();
+    },
+  };
+}

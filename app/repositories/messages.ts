@@ -1,0 +1,58 @@
+import type { Knex } from 'knex';
+import type { Message, MessageStatus } from '../domain/email';
+import type { Page } from '../domain/types';
+import { containsPattern, LIKE_ESCAPE } from '../lib/like';
+import { paginate, type Db } from './db';
+import { messageToRow, toMessage, type MessageRow } from './emailRows';
+
+// Columns a plain-text search looks in. Case-insensitive through the utf8mb4_unicode_ci
+// collation on MySQL and LIKE's ASCII case folding on SQLite.
+const SEARCHED = ['subject', 'text_body', 'from_address', 'to_addresses'] as const;
+// A thread's GET returns its messages inline; past this many, the oldest are left out.
+export const THREAD_MESSAGE_CAP = 500;
+
+export class MessageRepository {
+  constructor(private readonly knex: Knex) {}
+
+  async insert(message: Message, db: Db = this.knex): Promise<void> {
+    await db<MessageRow>('messages').insert(messageToRow(message));
+  }
+
+  async setOutcome(id: string, outcome: { status: MessageStatus; error: string | null; sentAt: number | null }, now: number): Promise<void> {
+    await this.knex<MessageRow>('messages')
+      .where({ id })
+      .update({ status: outcome.status, error: outcome.error, sent_at: outcome.sentAt, updated_at: now });
+  }
+
+  async findForInbox(orgId: string, inboxId: string, id: string): Promise<Message | null> {
+    const row = await this.knex<MessageRow>('messages').where({ id, inbox_id: inboxId, organization_id: orgId }).first();
+    return row ? toMessage(row) : null;
+  }
+
+  async listForInbox(orgId: string, inboxId: string, page: Page, query?: string): Promise<Message[]> {
+    const q = this.knex<MessageRow>('messages').where({ inbox_id: inboxId, organization_id: orgId });
+    if (query) {
+      const pattern = containsPattern(query);
+      q.andWhere((w) => {
+        for (const column of SEARCHED) w.orWhereRaw('?? like ? escape ?', [column, pattern, LIKE_ESCAPE]);
+      });
+    }
+    const rows = (await paginate(q, page)) as MessageRow[];
+    return rows.map(toMessage);
+  }
+
+  /** A thread's messages, oldest first (the order of the conversation). */
+  async listForThread(threadId: string): Promise<Message[]> {
+    const rows = await this.knex<MessageRow>('messages').where({ thread_id: threadId }).orderBy('id', 'desc').limit(THREAD_MESSAGE_CAP);
+    return rows.reverse().map(toMessage);
+  }
+
+  /** Message ids per thread, oldest first, for thread lists. */
+  async idsByThread(threadIds: string[]): Promise<Map<string, string[]>> {
+    const byThread = new Map<string, string[]>(threadIds.map((id) => [id, []]));
+    if (threadIds.length === 0) return byThread;
+    const rows = await this.knex<MessageRow>('messages').whereIn('thread_id', threadIds).orderBy('id', 'asc').select('id', 'thread_id');
+    for (const row of rows) byThread.get(row.thread_id)?.push(row.id);
+    return byThread;
+  }
+}

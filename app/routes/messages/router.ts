@@ -1,0 +1,54 @@
+import Router from '@koa/router';
+import type { Deps } from '../../container';
+import { serializeMessage } from '../../http/emailSerializers';
+import { pathId } from '../../http/params';
+import { chargeSendBudget } from '../../http/sendBudget';
+import { validate } from '../../http/validation';
+import { messageListQuery, replyBody, sendMessageBody } from './schemas';
+
+/**
+ * /inboxes/:inboxId/messages. Send and reply run in this order: path ids, body, the inbox (and
+ * original message) in the database, then the send budget, and only then is anything stored or
+ * sent. Every refusal before the last step leaves no trace and costs no budget.
+ */
+export function messagesRouter({ messages, sendBuckets, organizations, config }: Pick<Deps, 'messages' | 'sendBuckets' | 'organizations' | 'config'>): Router {
+  const router = new Router();
+  const sendBody = sendMessageBody(config.mail.attachmentsMaxBytes);
+  const ids = (params: Record<string, string | undefined>) => ({
+    inboxId: pathId(params.inboxId, 'No inbox with this id.'),
+    messageId: params.messageId === undefined ? '' : pathId(params.messageId, 'No message with this id in this inbox.'),
+  });
+
+  router.post('/send', async (ctx) => {
+    const { inboxId } = ids(ctx.params);
+    const body = validate(sendBody, ctx.request.body);
+    const draft = await messages.draftNew(ctx.state.organization!.id, inboxId, body);
+    await chargeSendBudget(ctx, sendBuckets, organizations);
+    const sent = await messages.dispatch(draft);
+    ctx.status = 201;
+    ctx.body = serializeMessage(sent);
+  });
+
+  router.post('/:messageId/reply', async (ctx) => {
+    const { inboxId, messageId } = ids(ctx.params);
+    const body = validate(replyBody, ctx.request.body);
+    const draft = await messages.draftReply(ctx.state.organization!.id, inboxId, messageId, body);
+    await chargeSendBudget(ctx, sendBuckets, organizations);
+    const sent = await messages.dispatch(draft);
+    ctx.status = 201;
+    ctx.body = serializeMessage(sent);
+  });
+
+  router.get('/', async (ctx) => {
+    const { inboxId } = ids(ctx.params);
+    const { query, ...page } = validate(messageListQuery, ctx.query);
+    ctx.body = (await messages.list(ctx.state.organization!.id, inboxId, page, query || undefined)).map(serializeMessage);
+  });
+
+  router.get('/:messageId', async (ctx) => {
+    const { inboxId, messageId } = ids(ctx.params);
+    ctx.body = serializeMessage(await messages.get(ctx.state.organization!.id, inboxId, messageId));
+  });
+
+  return router;
+}

@@ -1,0 +1,170 @@
+import type { Knex } from 'knex';
+import type { Inbox, Message, Thread } from '../domain/email';
+import type { Page } from '../domain/types';
+import { ApiError } from '../errors';
+import { domainOf } from '../lib/addresses';
+import { newId } from '../lib/ids';
+import type { MessageRepository } from '../repositories/messages';
+import type { ThreadRepository } from '../repositories/threads';
+import type { EventPublisher } from './events';
+import type { InboxService } from './inboxes';
+import type { MailTransport, OutgoingMail } from './mailTransport';
+
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/** A send request after validation (routes/messages/schemas.ts). */
+export interface NewMessage {
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  labels: string[];
+  subject: string;
+  text: string | null;
+  html: string | null;
+  attachments: Attachment[];
+}
+
+export interface ReplyBody {
+  text: string | null;
+  html: string | null;
+}
+
+/** Everything a send needs, checked against the database but not yet stored or charged. */
+export interface Draft {
+  message: Message;
+  newThread: Thread | null;
+  attachments: Attachment[];
+  fromName: string | null;
+}
+
+/**
+ * Sending in two steps so the route can charge the send budget in between: `draft*` validates
+ * against the database (inbox, original message) and writes nothing; `dispatch` stores the
+ * message (and its new thread) in one transaction, hands it to the transport and records the
+ * outcome. A transport failure leaves the message stored as `failed`, never a thread without it.
+ */
+export class MessageService {
+  constructor(
+    private readonly deps: {
+      knex: Knex;
+      messages: MessageRepository;
+      threads: ThreadRepository;
+      inboxes: InboxService;
+      transport: MailTransport;
+      events: EventPublisher;
+    },
+  ) {}
+
+  async draftNew(organizationId: string, inboxId: string, input: NewMessage): Promise<Draft> {
+    const inbox = await this.deps.inboxes.get(organizationId, inboxId);
+    const now = Date.now();
+    const thread: Thread = { id: newId(now), organizationId, inboxId, subject: input.subject, createdAt: now, updatedAt: now };
+    const message = this.outbound(inbox, thread.id, now, { ...input, inReplyTo: null, references: null });
+    return { message, newThread: thread, attachments: input.attachments, fromName: inbox.name };
+  }
+
+  async draftReply(organizationId: string, inboxId: string, originalId: string, body: ReplyBody): Promise<Draft> {
+    const inbox = await this.deps.inboxes.get(organizationId, inboxId);
+    const original = await this.get(organizationId, inboxId, originalId);
+    // The other party: whoever wrote an incoming message, or everyone an outgoing one went to
+    // (but not its Bcc recipients, whom the other recipients were not meant to see).
+    const incoming = original.direction === 'inbound';
+    const message = this.outbound(inbox, original.threadId, Date.now(), {
+      to: incoming ? [original.from] : original.to,
+      cc: incoming ? [] : original.cc,
+      bcc: [],
+      labels: [],
+      subject: /^re:/i.test(original.subject.trim()) ? original.subject : `Re: ${original.subject}`,
+      ...body,
+      attachments: [],
+      inReplyTo: original.headerMessageId,
+      references: [original.references, original.headerMessageId].filter(Boolean).join(' '),
+    });
+    return { message, newThread: null, attachments: [], fromName: inbox.name };
+  }
+
+  async dispatch({ message, newThread, attachments, fromName }: Draft): Promise<Message> {
+    const { knex, threads, messages, transport, events } = this.deps;
+    await knex.transaction(async (trx) => {
+      if (newThread) await threads.insert(newThread, trx);
+      else await threads.touch(message.threadId, message.createdAt, trx);
+      await messages.insert(message, trx);
+    });
+    const outcome = await transport.send(toMail(message, fromName, attachments));
+    const now = Date.now();
+    if (outcome.ok) {
+      const sent: Message = { ...message, status: 'sent', sentAt: now, updatedAt: now };
+      await messages.setOutcome(message.id, { status: 'sent', error: null, sentAt: now }, now);
+      events.emit(message.organizationId, { event: 'message.sent', message: sent });
+      return sent;
+    }
+    const failed: Message = { ...message, status: 'failed', error: outcome.error, updatedAt: now };
+    await messages.setOutcome(message.id, { status: 'failed', error: outcome.error, sentAt: null }, now);
+    if (outcome.rejectedByServer) events.emit(message.organizationId, { event: 'message.rejected', message: failed });
+    throw new ApiError('send_failed', `The mail server did not accept message ${message.id} (${outcome.error}); it is stored with status "failed".`);
+  }
+
+  async list(organizationId: string, inboxId: string, page: Page, query?: string): Promise<Message[]> {
+    await this.deps.inboxes.get(organizationId, inboxId);
+    return this.deps.messages.listForInbox(organizationId, inboxId, page, query);
+  }
+
+  async get(organizationId: string, inboxId: string, id: string): Promise<Message> {
+    const message = await this.deps.messages.findForInbox(organizationId, inboxId, id);
+    if (!message) throw new ApiError('not_found', 'No message with this id in this inbox.');
+    return message;
+  }
+
+  private outbound(
+    inbox: Inbox,
+    threadId: string,
+    now: number,
+    fields: Omit<NewMessage, 'attachments'> & { attachments: Attachment[]; inReplyTo: string | null; references: string | null },
+  ): Message {
+    const id = newId(now);
+    return {
+      id,
+      organizationId: inbox.organizationId,
+      inboxId: inbox.id,
+      threadId,
+      direction: 'outbound',
+      status: 'sending',
+      from: inbox.email,
+      to: fields.to,
+      cc: fields.cc,
+      bcc: fields.bcc,
+      labels: fields.labels,
+      subject: fields.subject,
+      text: fields.text,
+      html: fields.html,
+      attachments: fields.attachments.map((a) => ({ name: a.filename, contentType: a.contentType, size: a.content.length })),
+      headerMessageId: `<${id}@${domainOf(inbox.email)}>`,
+      inReplyTo: fields.inReplyTo,
+      references: fields.references || null,
+      error: null,
+      sentAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+}
+
+function toMail(m: Message, fromName: string | null, attachments: Attachment[]): OutgoingMail {
+  return {
+    from: { name: fromName, address: m.from },
+    to: m.to,
+    cc: m.cc,
+    bcc: m.bcc,
+    subject: m.subject,
+    text: m.text,
+    html: m.html,
+    attachments,
+    messageId: m.headerMessageId,
+    inReplyTo: m.inReplyTo,
+    references: m.references,
+  };
+}

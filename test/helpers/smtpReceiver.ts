@@ -1,0 +1,66 @@
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { eventually } from './eventually';
+
+export interface ReceivedMail {
+  /** MAIL FROM and RCPT TO: who the server was asked to deliver to, Bcc included. */
+  envelope: { from: string; to: string[] };
+  /** The message exactly as transmitted (what every recipient would get). */
+  raw: string;
+  parsed: ParsedMail;
+}
+
+/** Mail to an address starting with this is refused at DATA with 554. */
+export const REJECT_PREFIX = 'reject-';
+
+/** A real SMTP server (smtp-server) on a free port that keeps what it receives. */
+export class SmtpReceiver {
+  readonly mails: ReceivedMail[] = [];
+
+  private constructor(
+    private readonly server: SMTPServer,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<SmtpReceiver> {
+    let receiver: SmtpReceiver | undefined;
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      size: 50 * 1024 * 1024,
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          // Tests run concurrently: a refusal is asked for by the recipient, not by a shared flag.
+          if (session.envelope.rcptTo.some((r) => r.address.startsWith(REJECT_PREFIX))) {
+            return callback(Object.assign(new Error('Message rejected by test server'), { responseCode: 554 }));
+          }
+          const raw = Buffer.concat(chunks).toString('utf8');
+          simpleParser(raw)
+            .then((parsed) => {
+              const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+              receiver?.mails.push({ envelope: { from, to: session.envelope.rcptTo.map((r) => r.address) }, raw, parsed });
+              callback();
+            })
+            .catch(callback);
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.server.address() as AddressInfo;
+    receiver = new SmtpReceiver(server, `smtp://127.0.0.1:${port}`);
+    return receiver;
+  }
+
+  /** The mail whose Message-ID header is `messageId`. */
+  byMessageId(messageId: string, timeoutMs = 5000): Promise<ReceivedMail> {
+    return eventually(() => this.mails.find((m) => m.parsed.messageId === messageId), timeoutMs, `mail ${messageId}`);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
