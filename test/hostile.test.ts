@@ -50,7 +50,7 @@ test('any Authorization header: a 401 with the envelope, never a 5xx, a stack or
   );
 });
 
-const fieldNames = ['name', 'email', 'password', 'first_name', 'last_name', 'active', 'expiresAt', 'rateLimitPoints', 'rateLimitDuration', 'x'];
+const fieldNames = ['name', 'email', 'password', 'first_name', 'last_name', 'active', 'expiresAt', 'rateLimitPoints', 'rateLimitDuration', 'to', 'subject', 'text', 'html', 'attachments', 'url', 'events', 'x'];
 const body = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   fc.dictionary(fc.constantFrom(...fieldNames), fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.string(), fc.integer(), fc.double())),
@@ -60,7 +60,13 @@ const body = fc.oneof(
 test.serial('any JSON body on every write route: never a 5xx, and nothing stored from a rejected request', async (t) => {
   // An account of its own: the other tests of this file create keys too.
   const account = await register(app);
+  const inboxId = (await app.get('/v1/inboxes', { auth: account.key })).body[0].id as string;
   const routes: Array<[string, string, string]> = [
+    ['POST', '/v1/inboxes', account.key],
+    ['PATCH', `/v1/inboxes/${inboxId}`, account.key],
+    ['POST', `/v1/inboxes/${inboxId}/messages/send`, account.key],
+    ['POST', '/v1/webhooks', account.key],
+    ['POST', `/organizations/${account.orgId}/inboxes`, account.token],
     ['POST', '/v1/api_keys', account.key],
     ['PATCH', `/v1/api_keys/${account.keyId}`, account.key],
     ['POST', `/organizations/${account.orgId}/api_keys`, account.token],
@@ -70,7 +76,10 @@ test.serial('any JSON body on every write route: never a 5xx, and nothing stored
     ['POST', '/auth/register', ''],
     ['POST', '/auth/login', ''],
   ];
-  const created = { keys: 0, orgs: 0, users: 0 };
+  const created = { keys: 0, orgs: 0, users: 0, inboxes: 0, webhooks: 0, messages: 0 };
+  const countFor = async (table: string) =>
+    Number((await app.deps.knex(table).where({ organization_id: account.orgId }).count({ n: '*' }).first())!.n);
+  const before = { inboxes: await countFor('inboxes'), webhooks: await countFor('webhooks'), messages: await countFor('messages') };
   const usersBefore = Number((await app.deps.knex('users').count({ n: '*' }).first())!.n);
   await fc.assert(
     fc.asyncProperty(fc.constantFrom(...routes), body, async ([method, path, auth], payload) => {
@@ -79,13 +88,16 @@ test.serial('any JSON body on every write route: never a 5xx, and nothing stored
       if (res.status === 201 && path.endsWith('/api_keys')) created.keys++;
       if (res.status === 201 && path === '/organizations') created.orgs++;
       if (res.status === 201 && path === '/auth/register') created.users++;
+      if (res.status === 201 && path.endsWith('/inboxes')) created.inboxes++;
+      if (res.status === 201 && path.endsWith('/webhooks')) created.webhooks++;
+      if (res.status === 201 && path.endsWith('/send')) created.messages++;
       // Keep the account's own key usable for the next runs.
       // A generated PATCH may deactivate the key the next runs need: switch it back on.
       if (res.status === 200 && path.includes('/api_keys/')) {
         await app.patch(`/organizations/${account.orgId}/api_keys/${account.keyId}`, { auth: account.token, body: { active: true } });
       }
     }),
-    { numRuns: 150 },
+    { numRuns: 200 },
   );
   const keys = await app.deps.knex('api_keys').where({ organization_id: account.orgId }).count({ n: '*' }).first();
   t.is(Number(keys!.n), 1 + created.keys);
@@ -93,6 +105,9 @@ test.serial('any JSON body on every write route: never a 5xx, and nothing stored
   t.is(Number(orgs!.n), 1 + created.orgs);
   const users = await app.deps.knex('users').count({ n: '*' }).first();
   t.is(Number(users!.n), usersBefore + created.users);
+  t.is(await countFor('inboxes'), before.inboxes + created.inboxes);
+  t.is(await countFor('webhooks'), before.webhooks + created.webhooks);
+  t.is(await countFor('messages'), before.messages + created.messages);
 });
 
 test('explicit hostile Authorization headers', async (t) => {
