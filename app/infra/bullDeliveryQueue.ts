@@ -21,11 +21,18 @@ export class BullDeliveryQueue implements DeliveryQueue {
   private readonly workerConnection: Redis;
   private readonly queue: Queue;
   private worker: Worker | null = null;
+  private closing = false;
 
   constructor(
     private readonly options: { url: string; prefix: string; policy: RetryPolicy; logger: Logger },
   ) {
-    const connection = { maxRetriesPerRequest: null, connectTimeout: 2000 };
+    // BullMQ duplicates these options for its internal blocking connection, so this retry
+    // strategy governs every connection it holds: reconnect until close() is called, then stop.
+    const connection = {
+      maxRetriesPerRequest: null,
+      connectTimeout: 2000,
+      retryStrategy: (times: number) => (this.closing ? null : Math.min(times * 200, 2000)),
+    };
     this.queueConnection = new Redis(options.url, connection);
     this.workerConnection = new Redis(options.url, connection);
     for (const client of [this.queueConnection, this.workerConnection]) client.on('error', () => undefined);
@@ -60,20 +67,23 @@ export class BullDeliveryQueue implements DeliveryQueue {
   }
 
   async close(): Promise<void> {
-    const worker = this.worker;
-    // Running attempts end within their own timeout; a Redis that is gone must not hold
-    // shutdown, so past the grace period the worker is closed without waiting.
-    if (worker) await withDeadline(worker.close(), CLOSE_GRACE_MS, () => worker.close(true));
-    await withDeadline(this.queue.close(), CLOSE_GRACE_MS, async () => undefined);
+    // Running attempts end within their own timeout. BullMQ's close waits for Redis forever, so
+    // when Redis is not there (or stops answering within the grace period) every connection it
+    // holds, its internal blocking one included, is cut instead; nothing then holds the process.
+    this.closing = true;
+    const redisUp = this.workerConnection.status === 'ready' && this.queueConnection.status === 'ready';
+    const closing = Promise.allSettled([this.worker?.close(), this.queue.close()]);
+    const closed = redisUp && (await settlesWithin(closing, CLOSE_GRACE_MS));
+    if (!closed) await settlesWithin(Promise.allSettled([this.worker?.disconnect(), this.queue.disconnect()]), 1000);
     this.queueConnection.disconnect();
     this.workerConnection.disconnect();
   }
 }
 
-async function withDeadline(work: Promise<unknown>, ms: number, onTimeout: () => Promise<unknown>): Promise<void> {
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
-  const result = await Promise.race([work.then(() => 'done' as const), late]).catch(() => 'done' as const);
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = await Promise.race([work.then(() => true as const), late]);
   clearTimeout(timer);
-  if (result === 'late') await onTimeout().catch(() => undefined);
+  return settled;
 }
