@@ -1,0 +1,123 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, platform, release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiServers } from './apiServers';
+import { planCpus, pinSelf } from './cpus';
+import { provisionFixtures, recordResponses } from './fixtures';
+import { measure } from './measure';
+import { readBenchOptions, ROOT } from './options';
+import { checkTargets, writeResults, type BenchResults, type ScenarioResult } from './report';
+import { scenarios } from './scenarios';
+import { BenchServer } from './servers';
+import { ServerStatus } from './serverStatus';
+import { BenchWorld } from './world';
+
+/**
+ * `npm run bench`: the API in production mode against a bare Koa server, scenario by scenario,
+ * on a fresh database and Redis prefix that are removed afterwards. Progress goes to stderr; the
+ * last line of stdout is the headline ratio.
+ */
+async function main(): Promise<void> {
+  const options = readBenchOptions();
+  const selected = scenarios.filter((s) => options.only.length === 0 || options.only.includes(s.name));
+  const plan = planCpus();
+  pinSelf(plan);
+  const startedAt = new Date().toISOString();
+  log('building (npm run build)');
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+
+  const world = await BenchWorld.create(options.mysqlUrl, options.redisUrl);
+  const apis = new ApiServers(plan, world, options.redisUrl);
+  const temp = mkdtempSync(join(tmpdir(), 'sendook-bench-'));
+  let bare: BenchServer | undefined;
+  const cleanup = async () => {
+    await Promise.allSettled([apis.stop(), bare?.stop()]);
+    await world.destroy();
+    rmSync(temp, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+
+  try {
+    const coldKeys = selected.some((s) => s.name === 'cold-cache') ? options.coldKeys : 0;
+    const { spreadKeys, spreadOrganizations } = options;
+    log(`provisioning ${spreadKeys} keys over ${spreadOrganizations} organizations and ${coldKeys} cold keys (database ${world.databaseName}, prefix ${world.redisPrefix})`);
+    const provisioning = await apis.use('authThrottle');
+    const fixtures = await provisionFixtures(provisioning.url, { spreadKeys, spreadOrganizations, coldKeys });
+    await recordResponses(provisioning.url, fixtures, join(temp, 'responses.json'));
+    // Creating a key caches it; forget them all in Redis (the measuring servers start with
+    // empty in-process caches) so that the cold keys really are cold.
+    await world.deleteKeys('apikey:*');
+    bare = await BenchServer.bare(plan, join(temp, 'responses.json'));
+    const status = new ServerStatus(world.mysql, world.redis);
+    await status.calibrate();
+
+    const loadBefore = loadavg()[0]!;
+    const results: ScenarioResult[] = [];
+    for (const scenario of selected) {
+      const api = await apis.use(scenario.server);
+      const load = scenario.load(fixtures);
+      const pairs = scenario.pairsPerSecond * options.durationSeconds;
+      log(`${scenario.name}: ${scenario.title} (${pairs} pairs)`);
+      const m = await measure(load, api, bare, status, pairs, options.connections);
+      results.push({ name: scenario.name, title: scenario.title, server: scenario.server, path: load.path, ...m });
+      log(`  ${m.api.rps} req/s, ${m.ratioToBare} × bare, p99 ${m.api.latencyMs.p99} ms, ${JSON.stringify(m.api.statuses)}, ${m.perRequest.mysqlQueries} q/req, ${m.perRequest.redisCommands} cmd/req`);
+      const faults = Object.entries(m.faults).filter(([, n]) => n > 0);
+      if (faults.length) log(`  faults during the measurement: ${faults.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    }
+
+    const byName = new Map(results.map((r) => [r.name, r]));
+    const versions = await world.versions();
+    const output: BenchResults = {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      commit: gitCommit(),
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        os: `${platform()} ${release()}`,
+        node: process.version,
+        ...versions,
+        loadAverage: `${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`,
+      },
+      settings: {
+        durationSeconds: options.durationSeconds,
+        connections: options.connections,
+        server: 'node dist/app/main.js, NODE_ENV=production, LOG_LEVEL=warn',
+        pinning: plan.pinned ? `API and bare Koa on CPU ${plan.serverCpu}, autocannon on CPU ${plan.generatorCpu}` : 'not pinned (no taskset or one CPU)',
+        spreadKeys,
+        spreadOrganizations,
+        coldKeys,
+        database: world.databaseName,
+        redisPrefix: world.redisPrefix,
+      },
+      scenarios: results,
+      targets: checkTargets(byName),
+      headlineRatio: byName.get('warm-key')?.ratioToBare ?? null,
+    };
+    const files = writeResults(options.outputDir, output);
+    log(`results: ${files.json}, ${files.markdown}`);
+    for (const t of output.targets) log(`  ${t.met === null ? '–' : t.met ? 'met ' : 'MISS'}  ${t.target}: ${t.measured}`);
+    console.log(`ratio pipeline/bare-koa: ${output.headlineRatio ?? 'n/a'}`);
+  } finally {
+    await cleanup();
+  }
+}
+
+const began = performance.now();
+function log(message: string): void {
+  process.stderr.write(`[bench ${((performance.now() - began) / 1000).toFixed(1).padStart(5)} s] ${message}\n`);
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
