@@ -23,13 +23,20 @@ export function serverEnv(kind: ServerKind, world: BenchWorld, redisUrl: string,
   return env;
 }
 
+// app/services/lastUsed.ts writes lastUsedAt once a minute from boot, one UPDATE per key served
+// since the last write: after a scenario with thousands of keys, that flush would land in
+// whichever measurement runs at the time.
+const LAST_USED_FLUSH_MS = 60_000;
+const MARGIN_MS = 10_000;
+
 /**
- * Runs one API configuration at a time, all pinned to the servers' CPU: switching stops the
- * previous one first (its SIGTERM flushes lastUsedAt), so no idle server's timers or flushes
- * land in another configuration's measurement.
+ * Runs one API process at a time, pinned to the servers' CPU, and keeps it across scenarios of
+ * the same configuration (starting and warming up a process costs seconds). It starts a fresh
+ * one when the configuration changes, or when the process has served thousands of keys and its
+ * next flush could fall within the coming scenario.
  */
 export class ApiServers {
-  private current: { kind: ServerKind; server: BenchServer } | null = null;
+  private current: { kind: ServerKind; server: BenchServer; startedAt: number; servedManyKeys: boolean } | null = null;
   private migrated = false;
 
   constructor(
@@ -38,13 +45,19 @@ export class ApiServers {
     private readonly redisUrl: string,
   ) {}
 
-  async use(kind: ServerKind): Promise<BenchServer> {
-    if (this.current?.kind === kind) return this.current.server;
+  /** A server of this kind for a scenario of about `forMs`; `fresh` says whether it was just started. */
+  async use(kind: ServerKind, forMs: number, servesManyKeys = false): Promise<{ server: BenchServer; fresh: boolean }> {
+    const c = this.current;
+    const flushMayLand = (c?.servedManyKeys ?? false) && Date.now() - c!.startedAt + forMs + MARGIN_MS >= LAST_USED_FLUSH_MS;
+    if (c && c.kind === kind && !flushMayLand) {
+      c.servedManyKeys ||= servesManyKeys;
+      return { server: c.server, fresh: false };
+    }
     await this.stop();
     const server = await BenchServer.api(kind, this.plan, serverEnv(kind, this.world, this.redisUrl, !this.migrated));
     this.migrated = true;
-    this.current = { kind, server };
-    return server;
+    this.current = { kind, server, startedAt: Date.now(), servedManyKeys: servesManyKeys };
+    return { server, fresh: true };
   }
 
   async stop(): Promise<void> {

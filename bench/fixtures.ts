@@ -1,33 +1,43 @@
 import { writeFileSync } from 'node:fs';
 import { API_KEY_PREFIX, generateSecret } from '../app/lib/credentials';
 import { ProvisioningClient, range } from './provision';
+import { Seeder } from './seed';
 import type { Fixtures } from './scenarios';
 
 /**
- * Everything the scenarios need, created through the public API of a running server: one
- * account, organizations with keys spread over them (1,000 over 100 by default), the cold keys
- * (spread the same way), and one more organization whose budget is a single point per hour.
+ * Everything the scenarios need: one account registered through the public API, organizations
+ * with keys spread over them (1,000 over 100 by default: the account's own plus the seeded ones),
+ * the cold keys (spread the same way), and an organization whose budget is one point per hour.
  */
-export async function provisionFixtures(baseUrl: string, counts: { spreadKeys: number; spreadOrganizations: number; coldKeys: number }): Promise<Fixtures> {
+export async function provisionFixtures(
+  baseUrl: string,
+  databaseUrl: string,
+  counts: { spreadKeys: number; spreadOrganizations: number; coldKeys: number },
+): Promise<Fixtures> {
   const client = new ProvisioningClient(baseUrl);
   const account = await client.register();
-  const orgIds = await client.organizations(account, counts.spreadOrganizations);
-  const spread = await client.keys(account, orgIds, counts.spreadKeys, [account.key]);
-  const cold = await client.keys(account, orgIds, counts.coldKeys);
+  const seeder = new Seeder(databaseUrl);
+  try {
+    const orgIds = [account.orgId, ...(await seeder.organizations(account.userId, counts.spreadOrganizations - 1))];
+    const spread = [account.key.key, ...(await seeder.apiKeys(orgIds, counts.spreadKeys - 1))];
+    const cold = await seeder.apiKeys(orgIds, counts.coldKeys);
 
-  const poorOrg = await client.createOrganization(account.token, 'over budget');
-  await client.setBudget(account.token, poorOrg, 1, 3600);
-  const poorKey = await client.createKey(account.token, poorOrg, 'over budget');
+    const poorOrg = await client.createOrganization(account.token, 'over budget');
+    await client.setBudget(account.token, poorOrg, 1, 3600);
+    const poorKey = await client.createKey(account.token, poorOrg, 'over budget');
 
-  return {
-    warmKey: account.key.key,
-    spreadKeys: spread.map((k) => k.key),
-    coldKeys: cold.map((k) => k.key),
-    listingKey: account.key.key,
-    overBudgetKey: poorKey.key,
-    unknownKeys: range(1000).map(() => generateSecret(API_KEY_PREFIX)),
-    malformedKeys: range(100).map(() => breakChecksum(generateSecret(API_KEY_PREFIX))),
-  };
+    return {
+      warmKey: account.key.key,
+      spreadKeys: spread,
+      coldKeys: cold,
+      listingKey: account.key.key,
+      overBudgetKey: poorKey.key,
+      unknownKeys: range(1000).map(() => generateSecret(API_KEY_PREFIX)),
+      malformedKeys: range(100).map(() => breakChecksum(generateSecret(API_KEY_PREFIX))),
+    };
+  } finally {
+    await seeder.close();
+  }
 }
 
 function breakChecksum(secret: string): string {

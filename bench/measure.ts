@@ -1,5 +1,6 @@
 import { COUNTER_NAMES, ZERO_COUNTERS, type BenchServer, type CounterSnapshot } from './servers';
 import type { ServerStatus, StatusSample } from './serverStatus';
+import { KeySource } from './keySource';
 import { runSlice, type Load, type Slice } from './slice';
 import { mean, median, mergeCounts, percentile, round, sum } from './stats';
 
@@ -32,8 +33,9 @@ interface Totals {
   cpuSeconds: number | null;
 }
 
-const API_WARMUP_SECONDS = 0.5;
 const BARE_WARMUP_SECONDS = 0.3;
+const API_WARMUP_SECONDS = 0.5;
+const FRESH_WARMUP_REQUESTS = 2000;
 const SLICE_SECONDS = 1;
 
 /**
@@ -42,8 +44,8 @@ const SLICE_SECONDS = 1;
  * (about a second's worth at the last measured rate), not a fixed time: autocannon then waits
  * for every answer, so the server's counters cover exactly the requests that were counted.
  */
-export async function measure(load: Load, api: BenchServer, bare: BenchServer, status: ServerStatus, pairs: number, connections: number): Promise<Measurement> {
-  const rate = await warmUp(load, api, bare, connections);
+export async function measure(load: Load, api: BenchServer, bare: BenchServer, status: ServerStatus, pairs: number, connections: number, freshApi: boolean): Promise<Measurement> {
+  const rate = await warmUp(load, api, bare, connections, freshApi);
   const [apiTotals, bareTotals] = [emptyTotals(), emptyTotals()];
   const ratios: number[] = [];
   for (let i = 0; i < pairs; i++) {
@@ -68,12 +70,22 @@ function emptyTotals(): Totals {
   return { slices: [], counters: { ...ZERO_COUNTERS }, status: { mysqlQuestions: 0, redisCalls: 0 }, cpuSeconds: 0 };
 }
 
-/** Warms both servers (and the API's caches) and returns their request rates. */
-async function warmUp(load: Load, api: BenchServer, bare: BenchServer, connections: number): Promise<{ api: number; bare: number }> {
+/**
+ * Warms both servers (and the API's caches) and returns their request rates. A freshly started
+ * API process first gets a few thousand requests, so that V8 has optimised the request path
+ * (its compiler threads' CPU would otherwise be counted against the first slices).
+ */
+async function warmUp(load: Load, api: BenchServer, bare: BenchServer, connections: number, freshApi: boolean): Promise<{ api: number; bare: number }> {
   const bareRate = (await runSlice(bare.url, load, { connections, seconds: BARE_WARMUP_SECONDS, forApi: false })).rps;
-  if (load.keys.mode === 'eachOnce') return { api: 0, bare: bareRate }; // its keys must stay cold
-  // Every key once, so that none is measured cold; then half a second for the JIT.
-  if (load.keys.mode === 'rotate') await runSlice(api.url, load, { connections, amount: load.keys.keys.length, forApi: true });
+  if (load.keys.mode === 'eachOnce') {
+    // Its keys must stay cold: a fresh process is warmed up with one of them, spent on that.
+    const spent = freshApi ? load.keys.next(true) : undefined;
+    if (spent) await runSlice(api.url, { path: load.path, keys: KeySource.same(spent) }, { connections, amount: FRESH_WARMUP_REQUESTS, forApi: true });
+    return { api: 0, bare: bareRate };
+  }
+  // Every key once, so that none is measured cold.
+  const amount = Math.max(load.keys.mode === 'rotate' ? load.keys.keys.length : 0, freshApi ? FRESH_WARMUP_REQUESTS : 0);
+  if (amount > 0) await runSlice(api.url, load, { connections, amount, forApi: true });
   const apiRate = (await runSlice(api.url, load, { connections, seconds: API_WARMUP_SECONDS, forApi: true })).rps;
   return { api: apiRate, bare: bareRate };
 }

@@ -9,13 +9,14 @@ export interface ProvisionedKey {
 
 export interface Account {
   email: string;
+  userId: string;
   token: string;
   orgId: string;
   key: ProvisionedKey;
 }
 
 /**
- * Provisions organizations and keys through the public API only (contract sections 5), so the
+ * Provisions organizations and keys through the public API only (contract section 5), so the
  * same code works against the bench's own server and against any running deployment.
  */
 export class ProvisioningClient {
@@ -25,7 +26,8 @@ export class ProvisioningClient {
     const email = `loadtest-${randomBytes(6).toString('hex')}@example.com`;
     const body = { email, password: randomBytes(12).toString('base64url'), first_name: 'Load', last_name: 'Test' };
     const res = await this.call('POST', '/auth/register', null, body, 201);
-    return { email, token: res.token, orgId: res.organization.id, key: { key: res.apiKey.key, id: res.apiKey.id, orgId: res.organization.id } };
+    const key = { key: res.apiKey.key, id: res.apiKey.id, orgId: res.organization.id };
+    return { email, userId: res.user.id, token: res.token, orgId: res.organization.id, key };
   }
 
   async createOrganization(token: string, name: string): Promise<string> {
@@ -53,7 +55,7 @@ export class ProvisioningClient {
   }
 
   /** `total` keys spread round-robin over `orgIds`, counting the ones already in `existing`. */
-  async keys(account: Account, orgIds: string[], total: number, existing: ProvisionedKey[] = [], concurrency = 16) {
+  async keys(account: Account, orgIds: string[], total: number, existing: ProvisionedKey[] = [], concurrency = 32) {
     const slots = range(Math.max(0, total - existing.length)).map((i) => orgIds[(i + existing.length) % orgIds.length]!);
     const created = await mapLimit(slots, concurrency, (orgId, i) => this.createKey(account.token, orgId, `load test key ${i}`));
     return [...existing, ...created];
