@@ -10,6 +10,8 @@ export interface Measurement {
   bare: { requests: number; rps: number };
   /** Median over pairs of (API slice rps / bare slice rps): the figure that survives a noisy machine. */
   ratioToBare: number;
+  /** First and third quartiles of the pair ratios: how much the machine moved during the scenario. */
+  ratioQuartiles: [number, number];
   pairRatios: number[];
   /** Exact, from the API process's own counters. */
   perRequest: { mysqlQueries: number; keyLookupQueries: number; redisCommands: number };
@@ -22,6 +24,8 @@ export interface Measurement {
   serverWidePerRequest: { mysqlQuestions: number; redisExecuted: number };
   /** Server CPU time per answered request, in microseconds (null off Linux). */
   cpuUsPerRequest: { api: number | null; bare: number | null };
+  /** API CPU per request ÷ bare CPU per request: like the ratio, steadier than either alone. */
+  cpuRelativeToBare: number | null;
   generatorCpu: { api: number; bare: number };
   exhausted: boolean;
 }
@@ -132,6 +136,7 @@ function summarise(api: Totals, bare: Totals, ratios: number[], pairs: number): 
     },
     bare: { requests: bareRequests, rps: Math.round(bareRequests / sum(bare.slices.map((s) => s.seconds))) },
     ratioToBare: round(median(ratios), 3),
+    ratioQuartiles: [round(percentile(ratios, 25), 3), round(percentile(ratios, 75), 3)],
     pairRatios: ratios.map((r) => round(r, 3)),
     perRequest: {
       mysqlQueries: per(api.counters.mysqlQueries, requests),
@@ -144,6 +149,7 @@ function summarise(api: Totals, bare: Totals, ratios: number[], pairs: number): 
       api: api.cpuSeconds === null ? null : Math.round((api.cpuSeconds / requests) * 1e6),
       bare: bare.cpuSeconds === null ? null : Math.round((bare.cpuSeconds / bareRequests) * 1e6),
     },
+    cpuRelativeToBare: api.cpuSeconds === null || bare.cpuSeconds === null ? null : round((api.cpuSeconds / requests) / (bare.cpuSeconds / bareRequests), 2),
     generatorCpu: { api: round(mean(api.slices.map((s) => s.generatorCpu)), 2), bare: round(mean(bare.slices.map((s) => s.generatorCpu)), 2) },
     exhausted: api.slices.some((s) => s.exhausted),
   };

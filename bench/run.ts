@@ -61,8 +61,9 @@ async function main(): Promise<void> {
       const load = scenario.load(fixtures);
       log(`${scenario.name}: ${scenario.title} (${pairs} pairs${fresh ? ', fresh server' : ''})`);
       const m = await measure(load, api, bare, status, pairs, options.connections, fresh);
-      results.push({ name: scenario.name, title: scenario.title, server: scenario.server, path: load.path, ...m });
-      log(`  ${m.api.rps} req/s, ${m.ratioToBare} × bare, p99 ${m.api.latencyMs.p99} ms, ${JSON.stringify(m.api.statuses)}, ${m.perRequest.mysqlQueries} q/req, ${m.perRequest.redisCommands} cmd/req`);
+      const keys = { mode: load.keys.mode, distinct: load.keys.keys.length };
+      results.push({ name: scenario.name, title: scenario.title, server: scenario.server, path: load.path, keys, ...m });
+      log(`  ${m.api.rps} req/s, ${m.ratioToBare} × bare (quartiles ${m.ratioQuartiles.join('–')}), p99 ${m.api.latencyMs.p99} ms, ${JSON.stringify(m.api.statuses)}, ${m.perRequest.mysqlQueries} q/req, ${m.perRequest.redisCommands} cmd/req`);
       const faults = Object.entries(m.faults).filter(([, n]) => n > 0);
       if (faults.length) log(`  faults during the measurement: ${faults.map(([k, n]) => `${k} ${n}`).join(', ')}`);
     }
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
     };
     const files = writeResults(options.outputDir, output);
     log(`results: ${files.json}, ${files.markdown}`);
-    for (const t of output.targets) log(`  ${t.met === null ? '–' : t.met ? 'met ' : 'MISS'}  ${t.target}: ${t.measured}`);
+    for (const t of output.targets) log(`  ${t.met ? 'met ' : 'MISS'}  ${t.target}: ${t.measured}`);
     console.log(`ratio pipeline/bare-koa: ${output.headlineRatio ?? 'n/a'}`);
   } finally {
     await cleanup();
@@ -117,7 +118,8 @@ function log(message: string): void {
 
 function gitCommit(): string {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    // "-dirty" when the working tree differs from the commit: the results are then not its own.
+    return execFileSync('git', ['describe', '--always', '--dirty', '--abbrev=7'], { cwd: ROOT, encoding: 'utf8' }).trim();
   } catch {
     return 'unknown';
   }

@@ -48,14 +48,17 @@ test('npm run bench: results as JSON and Markdown, the ratio as the last line, n
   }
   const [warm, overBudget, malformed] = results.scenarios;
   t.deepEqual(Object.keys(warm.api.statuses), ['200']);
+  t.deepEqual(warm.ratioQuartiles.length, 2);
   t.deepEqual(Object.keys(malformed.api.statuses), ['401']);
-  t.deepEqual(Object.keys(overBudget.api.statuses), ['429']);
+  // Over budget is 429, except what the in-process fallback admits when Redis misses its 100 ms.
+  t.true(overBudget.api.statuses['429'] > 0);
+  t.true((overBudget.api.statuses['200'] ?? 0) <= overBudget.faults.degradedAdmits);
   t.is(warm.perRequest.mysqlQueries, 0);
   t.true(warm.perRequest.redisCommands >= 1 && warm.perRequest.redisCommands <= 1.01);
   t.deepEqual([malformed.perRequest.mysqlQueries, malformed.perRequest.redisCommands], [0, 0]);
   t.is(results.headlineRatio, warm.ratioToBare);
   t.true(results.targets.length > 0);
-  t.regex(readFileSync(join(out, 'bench-latest.md'), 'utf8'), /\| scenario \| req\/s \| × bare Koa \|/);
+  t.regex(readFileSync(join(out, 'bench-latest.md'), 'utf8'), /\| scenario \| req\/s \| × bare Koa/);
 
   // Its own database and prefix, removed afterwards.
   const { database, redisPrefix } = results.settings;
