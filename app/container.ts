@@ -81,6 +81,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     sharedKey: (hash) => redisKeys.apiKey(hash),
     sharedTtlSeconds: config.keyCache.redisTtlSeconds,
     negativeSharedTtlSeconds: config.keyCache.negativeRedisTtlSeconds,
+    disabled: config.keyCache.disabled,
     load: async (hash) => {
       const key = await keyRepo.findByHash(hash);
       return key && keyStateOf(key);

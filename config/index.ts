@@ -19,6 +19,8 @@ export interface Config {
     redisTtlSeconds: number;
     negativeTtlMs: number;
     negativeRedisTtlSeconds: number;
+    /** Benchmark baseline only: every API key lookup goes to the database. */
+    disabled: boolean;
   };
   accessTokenTtlDays: number;
   instanceCount: number;
@@ -67,6 +69,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       redisTtlSeconds: e.KEY_CACHE_REDIS_TTL,
       negativeTtlMs: e.NEGATIVE_CACHE_TTL_MS,
       negativeRedisTtlSeconds: e.NEGATIVE_CACHE_REDIS_TTL,
+      disabled: e.KEY_CACHE_DISABLED,
     },
     accessTokenTtlDays: e.ACCESS_TOKEN_TTL_DAYS,
     instanceCount: e.INSTANCE_COUNT,

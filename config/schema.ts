@@ -38,6 +38,7 @@ export const envSchema = z.object({
   KEY_CACHE_REDIS_TTL: positiveInt.default(300),
   NEGATIVE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
   NEGATIVE_CACHE_REDIS_TTL: positiveInt.default(30),
+  KEY_CACHE_DISABLED: bool.default(false),
   REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(100),
   ACCESS_TOKEN_TTL_DAYS: positiveInt.default(30),
   MIGRATE_ON_START: bool.default(true),

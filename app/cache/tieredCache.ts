@@ -14,6 +14,8 @@ export interface TieredCacheOptions<T> {
   negativeSharedTtlSeconds: number;
   /** The source of truth (MySQL/SQLite); null means "does not exist". */
   load: (id: string) => Promise<T | null>;
+  /** Benchmark baseline (KEY_CACHE_DISABLED): read neither tier; see get(). */
+  disabled?: boolean;
 }
 
 /**
@@ -40,6 +42,9 @@ export class TieredCache<T extends object> {
   }
 
   get(id: string): Promise<T | null> {
+    // The caches-disabled baseline bypasses both tiers and the single-flight too, so that every
+    // request costs exactly one database lookup: the cost the caches exist to avoid.
+    if (this.options.disabled) return this.options.load(id);
     const hit = this.local.get(id);
     if (hit !== undefined) return Promise.resolve(hit === MISS ? null : hit);
     const running = this.inflight.get(id);

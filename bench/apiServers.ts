@@ -1,0 +1,68 @@
+import type { CpuPlan } from './cpus';
+import type { ServerKind } from './scenarios';
+import { BenchServer } from './servers';
+import type { BenchWorld } from './world';
+
+// Budgets high enough never to be reached, except where a scenario is about reaching them.
+const UNREACHABLE = '1000000000';
+
+/** The environment of each API configuration: production mode on the bench's database and prefix. */
+export function serverEnv(kind: ServerKind, world: BenchWorld, redisUrl: string, migrate: boolean): Record<string, string> {
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    MYSQL_URL: world.databaseUrl,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: world.redisPrefix,
+    MIGRATE_ON_START: String(migrate),
+    RATE_LIMIT_POINTS: UNREACHABLE,
+  };
+  if (kind === 'main') env.AUTH_FAIL_POINTS = UNREACHABLE; // unknown keys measure the negative cache, not the lockout
+  if (kind === 'keyCacheDisabled') env.KEY_CACHE_DISABLED = 'true';
+  // authThrottle keeps the default failed-auth throttle (AUTH_FAIL_POINTS=20 per 60 s).
+  return env;
+}
+
+// app/services/lastUsed.ts writes lastUsedAt once a minute from boot, one UPDATE per key served
+// since the last write: after a scenario with thousands of keys, that flush would land in
+// whichever measurement runs at the time.
+const LAST_USED_FLUSH_MS = 60_000;
+const MARGIN_MS = 10_000;
+
+/**
+ * Runs one API process at a time, pinned to the servers' CPU, and keeps it across scenarios of
+ * the same configuration (starting and warming up a process costs seconds). It starts a fresh
+ * one when the configuration changes, or when the process has served thousands of keys and its
+ * next flush could fall within the coming scenario.
+ */
+export class ApiServers {
+  private current: { kind: ServerKind; server: BenchServer; startedAt: number; servedManyKeys: boolean } | null = null;
+  private migrated = false;
+
+  constructor(
+    private readonly plan: CpuPlan,
+    private readonly world: BenchWorld,
+    private readonly redisUrl: string,
+  ) {}
+
+  /** A server of this kind for a scenario of about `forMs`; `fresh` says whether it was just started. */
+  async use(kind: ServerKind, forMs: number, servesManyKeys = false): Promise<{ server: BenchServer; fresh: boolean }> {
+    const c = this.current;
+    const flushMayLand = (c?.servedManyKeys ?? false) && Date.now() - c!.startedAt + forMs + MARGIN_MS >= LAST_USED_FLUSH_MS;
+    if (c && c.kind === kind && !flushMayLand) {
+      c.servedManyKeys ||= servesManyKeys;
+      return { server: c.server, fresh: false };
+    }
+    await this.stop();
+    const server = await BenchServer.api(kind, this.plan, serverEnv(kind, this.world, this.redisUrl, !this.migrated));
+    this.migrated = true;
+    this.current = { kind, server, startedAt: Date.now(), servedManyKeys: servesManyKeys };
+    return { server, fresh: true };
+  }
+
+  async stop(): Promise<void> {
+    const running = this.current;
+    this.current = null;
+    await running?.server.stop();
+  }
+}

@@ -1,0 +1,73 @@
+import { parseArgs } from 'node:util';
+
+export interface LoadtestArgs {
+  url: string;
+  orgs: number;
+  /** Total keys, spread round-robin over the organizations. */
+  keys: number;
+  durationSeconds: number;
+  connections: number;
+  /** Budget set on every provisioned organization; null: leave the deployment's default. */
+  budget: { points: number; window: number } | null;
+  keysFile: string | null;
+  keep: boolean;
+  json: string | null;
+}
+
+export const USAGE = `npm run loadtest -- --url <base> [options]
+
+  --url <base>          the deployment, e.g. http://localhost:8006 (required)
+  --orgs N              organizations to provision (default 10)
+  --keys M              API keys to provision, spread over them (default 100)
+  --duration S          seconds of load (default 20)
+  --connections C       concurrent connections (default 50)
+  --points P            budget set on each organization: P requests... (default 1000)
+  --window W            ...per W seconds (default 10); --points 0 keeps the deployment's default
+  --keys-file F         use these keys (one per line, or a JSON array) instead of provisioning
+  --keep                do not revoke the provisioned keys afterwards
+  --json F              also write the full report to F
+
+Exits 1 when an organization's accepted requests exceeded its budget in some window.`;
+
+export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      url: { type: 'string' },
+      orgs: { type: 'string', default: '10' },
+      keys: { type: 'string', default: '100' },
+      duration: { type: 'string', default: '20' },
+      connections: { type: 'string', default: '50' },
+      points: { type: 'string', default: '1000' },
+      window: { type: 'string', default: '10' },
+      'keys-file': { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      json: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || !values.url) throw new UsageError(values.help ? '' : '--url is required');
+  const url = values.url.replace(/\/+$/, '');
+  if (!/^https?:\/\//.test(url)) throw new UsageError('--url must start with http:// or https://');
+  const orgs = count('--orgs', values.orgs, 1);
+  const points = count('--points', values.points, 0);
+  return {
+    url,
+    orgs,
+    keys: Math.max(orgs, count('--keys', values.keys, 1)),
+    durationSeconds: count('--duration', values.duration, 1),
+    connections: count('--connections', values.connections, 1),
+    budget: points === 0 ? null : { points, window: count('--window', values.window, 1) },
+    keysFile: values['keys-file'] ?? null,
+    keep: values.keep,
+    json: values.json ?? null,
+  };
+}
+
+export class UsageError extends Error {}
+
+function count(name: string, raw: string, min: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new UsageError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return value;
+}

@@ -1,0 +1,61 @@
+import { percentile, round } from '../stats';
+import type { BudgetReport, WindowReport } from './budgets';
+import type { DriveResult } from './drive';
+
+export interface LoadtestReport {
+  url: string;
+  seconds: number;
+  connections: number;
+  requests: number;
+  rps: number;
+  latencyMs: Record<'p50' | 'p90' | 'p99' | 'max', number>;
+  statuses: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  unattributed: number;
+  budgets: BudgetReport;
+}
+
+export function buildReport(url: string, connections: number, run: DriveResult, budgets: BudgetReport): LoadtestReport {
+  const l = run.latenciesMs;
+  return {
+    url,
+    seconds: round(run.seconds, 2),
+    connections,
+    requests: run.requests,
+    rps: Math.round(run.requests / run.seconds),
+    latencyMs: { p50: round(percentile(l, 50), 2), p90: round(percentile(l, 90), 2), p99: round(percentile(l, 99), 2), max: round(percentile(l, 100), 2) },
+    statuses: run.statuses,
+    errors: run.errors,
+    timeouts: run.timeouts,
+    unattributed: run.unattributed,
+    budgets,
+  };
+}
+
+export function formatReport(r: LoadtestReport): string {
+  const lines = [
+    `${r.requests} requests in ${r.seconds} s over ${r.connections} connections: ${r.rps} req/s`,
+    `latency ms: p50 ${r.latencyMs.p50}  p90 ${r.latencyMs.p90}  p99 ${r.latencyMs.p99}  max ${r.latencyMs.max}`,
+    `statuses: ${Object.entries(r.statuses).map(([code, n]) => `${code}: ${n}`).join('  ')}` + (r.errors ? `  connection errors: ${r.errors} (timeouts ${r.timeouts})` : ''),
+    '',
+    'organization               windows  most accepted in a window / limit  over-admitted  degraded',
+  ];
+  const byOrg = new Map<string, WindowReport[]>();
+  for (const w of r.budgets.windows) byOrg.set(w.orgId, [...(byOrg.get(w.orgId) ?? []), w]);
+  for (const [orgId, windows] of byOrg) {
+    const worst = windows.reduce((a, b) => (b.accepted - b.limit > a.accepted - a.limit ? b : a));
+    const over = windows.reduce((n, w) => n + w.overAdmitted, 0);
+    const degraded = windows.reduce((n, w) => n + w.degraded, 0);
+    lines.push(`${orgId.padEnd(26)} ${String(windows.length).padStart(7)}  ${`${worst.accepted} / ${worst.limit}`.padStart(33)}  ${String(over).padStart(13)}  ${String(degraded).padStart(8)}`);
+  }
+  for (const orgId of r.budgets.unchecked) lines.push(`${orgId.padEnd(26)} unchecked: its window is too short to separate with whole-second RateLimit-Reset`);
+  if (r.unattributed) lines.push(`${r.unattributed} successful answers carried no RateLimit-Policy and could not be checked`);
+  lines.push('');
+  lines.push(
+    r.budgets.overAdmitted > 0
+      ? `BUDGET EXCEEDED: ${r.budgets.overAdmitted} requests accepted beyond their organization's budget`
+      : `every organization stayed within its budget in every window (${r.budgets.windows.length} windows checked)`,
+  );
+  return lines.join('\n');
+}

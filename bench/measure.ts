@@ -1,0 +1,156 @@
+import { COUNTER_NAMES, ZERO_COUNTERS, type BenchServer, type CounterSnapshot } from './servers';
+import type { ServerStatus, StatusSample } from './serverStatus';
+import { KeySource } from './keySource';
+import { runSlice, type Load, type Slice } from './slice';
+import { mean, median, mergeCounts, percentile, round, sum } from './stats';
+
+export interface Measurement {
+  pairs: number;
+  api: { requests: number; seconds: number; rps: number; latencyMs: { p50: number; p99: number }; statuses: Record<string, number>; errors: number };
+  bare: { requests: number; rps: number };
+  /** Median over pairs of (API slice rps / bare slice rps): the figure that survives a noisy machine. */
+  ratioToBare: number;
+  /** First and third quartiles of the pair ratios: how much the machine moved during the scenario. */
+  ratioQuartiles: [number, number];
+  pairRatios: number[];
+  /** Exact, from the API process's own counters. */
+  perRequest: { mysqlQueries: number; keyLookupQueries: number; redisCommands: number };
+  /** Totals over the measured slices: Redis or MySQL errors, requests admitted by the fallback limiter. */
+  faults: { redisErrors: number; mysqlErrors: number; degradedAdmits: number };
+  /**
+   * Machine-wide server statistics, a cross-check: they include other clients of a shared MySQL or
+   * Redis, and Redis counts the commands a Lua script runs (the limiter's one EVALSHA runs 3 more).
+   */
+  serverWidePerRequest: { mysqlQuestions: number; redisExecuted: number };
+  /** Server CPU time per answered request, in microseconds (null off Linux). */
+  cpuUsPerRequest: { api: number | null; bare: number | null };
+  /** API CPU per request ÷ bare CPU per request: like the ratio, steadier than either alone. */
+  cpuRelativeToBare: number | null;
+  generatorCpu: { api: number; bare: number };
+  exhausted: boolean;
+}
+
+interface Totals {
+  slices: Slice[];
+  counters: CounterSnapshot;
+  status: StatusSample;
+  cpuSeconds: number | null;
+}
+
+const BARE_WARMUP_SECONDS = 0.3;
+const API_WARMUP_SECONDS = 0.5;
+const FRESH_WARMUP_REQUESTS = 2000;
+const SLICE_SECONDS = 1;
+
+/**
+ * Alternates slices of about a second on the API and on the bare reference, in ABBA order so that
+ * a drift of the machine's load does not favour one side. A slice is a fixed number of requests
+ * (about a second's worth at the last measured rate), not a fixed time: autocannon then waits
+ * for every answer, so the server's counters cover exactly the requests that were counted.
+ */
+export async function measure(load: Load, api: BenchServer, bare: BenchServer, status: ServerStatus, pairs: number, connections: number, freshApi: boolean): Promise<Measurement> {
+  const rate = await warmUp(load, api, bare, connections, freshApi);
+  const [apiTotals, bareTotals] = [emptyTotals(), emptyTotals()];
+  const ratios: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const order = i % 2 === 0 ? (['bare', 'api'] as const) : (['api', 'bare'] as const);
+    const rps: Record<string, number> = {};
+    for (const side of order) {
+      // Cold keys are shared out evenly over the API slices, each key sent once.
+      const amount =
+        side === 'api' && load.keys.mode === 'eachOnce'
+          ? Math.floor(load.keys.remaining / (pairs - i))
+          : Math.max(connections, Math.round(rate[side] * SLICE_SECONDS));
+      const slice = side === 'api' ? await apiSlice(load, api, status, connections, amount, apiTotals) : await bareSlice(load, bare, connections, amount, bareTotals);
+      rate[side] = slice.rps;
+      rps[side] = slice.rps;
+    }
+    ratios.push(rps.api! / rps.bare!);
+  }
+  return summarise(apiTotals, bareTotals, ratios, pairs);
+}
+
+function emptyTotals(): Totals {
+  return { slices: [], counters: { ...ZERO_COUNTERS }, status: { mysqlQuestions: 0, redisCalls: 0 }, cpuSeconds: 0 };
+}
+
+/**
+ * Warms both servers (and the API's caches) and returns their request rates. A freshly started
+ * API process first gets a few thousand requests, so that V8 has optimised the request path
+ * (its compiler threads' CPU would otherwise be counted against the first slices).
+ */
+async function warmUp(load: Load, api: BenchServer, bare: BenchServer, connections: number, freshApi: boolean): Promise<{ api: number; bare: number }> {
+  const bareRate = (await runSlice(bare.url, load, { connections, seconds: BARE_WARMUP_SECONDS, forApi: false })).rps;
+  if (load.keys.mode === 'eachOnce') {
+    // Its keys must stay cold: a fresh process is warmed up with one of them, spent on that.
+    const spent = freshApi ? load.keys.next(true) : undefined;
+    if (spent) await runSlice(api.url, { path: load.path, keys: KeySource.same(spent) }, { connections, amount: FRESH_WARMUP_REQUESTS, forApi: true });
+    return { api: 0, bare: bareRate };
+  }
+  // Every key once, so that none is measured cold.
+  const amount = Math.max(load.keys.mode === 'rotate' ? load.keys.keys.length : 0, freshApi ? FRESH_WARMUP_REQUESTS : 0);
+  if (amount > 0) await runSlice(api.url, load, { connections, amount, forApi: true });
+  const apiRate = (await runSlice(api.url, load, { connections, seconds: API_WARMUP_SECONDS, forApi: true })).rps;
+  return { api: apiRate, bare: bareRate };
+}
+
+async function apiSlice(load: Load, api: BenchServer, status: ServerStatus, connections: number, amount: number, totals: Totals): Promise<Slice> {
+  const [countersBefore, statusBefore, cpuBefore] = [await api.counters(), await status.sample(), api.cpuSeconds()];
+  const slice = await runSlice(api.url, load, { connections, amount, forApi: true });
+  const [countersAfter, statusAfter, cpuAfter] = [await api.counters(), await status.sample(), api.cpuSeconds()];
+  totals.slices.push(slice);
+  for (const k of COUNTER_NAMES) totals.counters[k] += countersAfter[k] - countersBefore[k];
+  const d = status.delta(statusBefore, statusAfter);
+  totals.status = { mysqlQuestions: totals.status.mysqlQuestions + d.mysqlQuestions, redisCalls: totals.status.redisCalls + d.redisCalls };
+  totals.cpuSeconds = addCpu(totals.cpuSeconds, cpuBefore, cpuAfter);
+  return slice;
+}
+
+async function bareSlice(load: Load, bare: BenchServer, connections: number, amount: number, totals: Totals): Promise<Slice> {
+  const cpuBefore = bare.cpuSeconds();
+  const slice = await runSlice(bare.url, load, { connections, amount, forApi: false });
+  totals.slices.push(slice);
+  totals.cpuSeconds = addCpu(totals.cpuSeconds, cpuBefore, bare.cpuSeconds());
+  return slice;
+}
+
+function addCpu(total: number | null, before: number | null, after: number | null): number | null {
+  return total === null || before === null || after === null ? null : total + after - before;
+}
+
+function summarise(api: Totals, bare: Totals, ratios: number[], pairs: number): Measurement {
+  const requests = sum(api.slices.map((s) => s.requests));
+  const seconds = sum(api.slices.map((s) => s.seconds));
+  const bareRequests = sum(bare.slices.map((s) => s.requests));
+  const latencies = api.slices.flatMap((s) => s.latenciesMs);
+  const per = (n: number, of: number) => (of ? round(n / of, 4) : NaN);
+  return {
+    pairs,
+    api: {
+      requests,
+      seconds: round(seconds, 2),
+      rps: Math.round(requests / seconds),
+      latencyMs: { p50: round(percentile(latencies, 50), 2), p99: round(percentile(latencies, 99), 2) },
+      statuses: api.slices.reduce((all, s) => mergeCounts(all, s.statuses), {} as Record<string, number>),
+      errors: sum(api.slices.map((s) => s.errors)),
+    },
+    bare: { requests: bareRequests, rps: Math.round(bareRequests / sum(bare.slices.map((s) => s.seconds))) },
+    ratioToBare: round(median(ratios), 3),
+    ratioQuartiles: [round(percentile(ratios, 25), 3), round(percentile(ratios, 75), 3)],
+    pairRatios: ratios.map((r) => round(r, 3)),
+    perRequest: {
+      mysqlQueries: per(api.counters.mysqlQueries, requests),
+      keyLookupQueries: per(api.counters.keyLookupQueries, requests),
+      redisCommands: per(api.counters.redisCommands, requests),
+    },
+    faults: { redisErrors: api.counters.redisErrors, mysqlErrors: api.counters.mysqlErrors, degradedAdmits: api.counters.degradedAdmits },
+    serverWidePerRequest: { mysqlQuestions: per(api.status.mysqlQuestions, requests), redisExecuted: per(api.status.redisCalls, requests) },
+    cpuUsPerRequest: {
+      api: api.cpuSeconds === null ? null : Math.round((api.cpuSeconds / requests) * 1e6),
+      bare: bare.cpuSeconds === null ? null : Math.round((bare.cpuSeconds / bareRequests) * 1e6),
+    },
+    cpuRelativeToBare: api.cpuSeconds === null || bare.cpuSeconds === null ? null : round((api.cpuSeconds / requests) / (bare.cpuSeconds / bareRequests), 2),
+    generatorCpu: { api: round(mean(api.slices.map((s) => s.generatorCpu)), 2), bare: round(mean(bare.slices.map((s) => s.generatorCpu)), 2) },
+    exhausted: api.slices.some((s) => s.exhausted),
+  };
+}

@@ -1,0 +1,131 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, platform, release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiServers } from './apiServers';
+import { planCpus, pinSelf } from './cpus';
+import { provisionFixtures, recordResponses } from './fixtures';
+import { measure } from './measure';
+import { readBenchOptions, ROOT } from './options';
+import { checkTargets, writeResults, type BenchResults, type ScenarioResult } from './report';
+import { scenarios } from './scenarios';
+import { BenchServer } from './servers';
+import { ServerStatus } from './serverStatus';
+import { BenchWorld } from './world';
+
+/**
+ * `npm run bench`: the API in production mode against a bare Koa server, scenario by scenario,
+ * on a fresh database and Redis prefix that are removed afterwards. Progress goes to stderr; the
+ * last line of stdout is the headline ratio.
+ */
+async function main(): Promise<void> {
+  const options = readBenchOptions();
+  const selected = scenarios.filter((s) => options.only.length === 0 || options.only.includes(s.name));
+  const plan = planCpus();
+  pinSelf(plan);
+  const startedAt = new Date().toISOString();
+  log('building (npm run build)');
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+
+  const world = await BenchWorld.create(options.mysqlUrl, options.redisUrl);
+  const apis = new ApiServers(plan, world, options.redisUrl);
+  const temp = mkdtempSync(join(tmpdir(), 'sendook-bench-'));
+  let bare: BenchServer | undefined;
+  const cleanup = async () => {
+    await Promise.allSettled([apis.stop(), bare?.stop()]);
+    await world.destroy();
+    rmSync(temp, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+
+  try {
+    const coldKeys = selected.some((s) => s.name === 'cold-cache') ? options.coldKeys : 0;
+    const { spreadKeys, spreadOrganizations } = options;
+    log(`provisioning ${spreadKeys} keys over ${spreadOrganizations} organizations and ${coldKeys} cold keys (database ${world.databaseName}, prefix ${world.redisPrefix})`);
+    const { server: provisioning } = await apis.use('authThrottle', 0);
+    const fixtures = await provisionFixtures(provisioning.url, world.databaseUrl, { spreadKeys, spreadOrganizations, coldKeys });
+    await recordResponses(provisioning.url, fixtures, join(temp, 'responses.json'));
+    // Creating a key through the API caches it; forget every cached key (the measuring servers
+    // start with empty in-process caches) so that every scenario warms its own keys.
+    await apis.stop();
+    await world.deleteKeys('apikey:*');
+    bare = await BenchServer.bare(plan, join(temp, 'responses.json'));
+    const status = new ServerStatus(world.mysql, world.redis);
+    await status.calibrate();
+
+    const loadBefore = loadavg()[0]!;
+    const results: ScenarioResult[] = [];
+    for (const scenario of selected) {
+      const pairs = scenario.pairsPerSecond * options.durationSeconds;
+      const { server: api, fresh } = await apis.use(scenario.server, expectedMs(pairs), scenario.servesManyKeys);
+      const load = scenario.load(fixtures);
+      log(`${scenario.name}: ${scenario.title} (${pairs} pairs${fresh ? ', fresh server' : ''})`);
+      const m = await measure(load, api, bare, status, pairs, options.connections, fresh);
+      const keys = { mode: load.keys.mode, distinct: load.keys.keys.length };
+      results.push({ name: scenario.name, title: scenario.title, server: scenario.server, path: load.path, keys, ...m });
+      log(`  ${m.api.rps} req/s, ${m.ratioToBare} × bare (quartiles ${m.ratioQuartiles.join('–')}), p99 ${m.api.latencyMs.p99} ms, ${JSON.stringify(m.api.statuses)}, ${m.perRequest.mysqlQueries} q/req, ${m.perRequest.redisCommands} cmd/req`);
+      const faults = Object.entries(m.faults).filter(([, n]) => n > 0);
+      if (faults.length) log(`  faults during the measurement: ${faults.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    }
+
+    const byName = new Map(results.map((r) => [r.name, r]));
+    const versions = await world.versions();
+    const output: BenchResults = {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      commit: gitCommit(),
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        os: `${platform()} ${release()}`,
+        node: process.version,
+        ...versions,
+        loadAverage: `${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`,
+      },
+      settings: {
+        durationSeconds: options.durationSeconds,
+        connections: options.connections,
+        server: 'node dist/app/main.js, NODE_ENV=production, LOG_LEVEL=warn',
+        pinning: plan.pinned ? `API and bare Koa on CPU ${plan.serverCpu}, autocannon on CPU ${plan.generatorCpu}` : 'not pinned (no taskset or one CPU)',
+        spreadKeys,
+        spreadOrganizations,
+        coldKeys,
+        database: world.databaseName,
+        redisPrefix: world.redisPrefix,
+      },
+      scenarios: results,
+      targets: checkTargets(byName),
+      headlineRatio: byName.get('warm-key')?.ratioToBare ?? null,
+    };
+    const files = writeResults(options.outputDir, output);
+    log(`results: ${files.json}, ${files.markdown}`);
+    for (const t of output.targets) log(`  ${t.met ? 'met ' : 'MISS'}  ${t.target}: ${t.measured}`);
+    console.log(`ratio pipeline/bare-koa: ${output.headlineRatio ?? 'n/a'}`);
+  } finally {
+    await cleanup();
+  }
+}
+
+// Generous: two 1-second slices per pair plus sampling, and warm-ups, on a busy machine.
+function expectedMs(pairs: number): number {
+  return pairs * 3000 + 5000;
+}
+
+const began = performance.now();
+function log(message: string): void {
+  process.stderr.write(`[bench ${((performance.now() - began) / 1000).toFixed(1).padStart(5)} s] ${message}\n`);
+}
+
+function gitCommit(): string {
+  try {
+    // "-dirty" when the working tree differs from the commit: the results are then not its own.
+    return execFileSync('git', ['describe', '--always', '--dirty', '--abbrev=7'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

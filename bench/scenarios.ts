@@ -1,0 +1,60 @@
+import { KeySource } from './keySource';
+import type { Load } from './slice';
+
+/** Which API configuration a scenario runs against (see serverEnv in bench/run.ts). */
+export type ServerKind = 'main' | 'keyCacheDisabled' | 'authThrottle';
+
+/** The keys the bench provisioned (and made up) before measuring. */
+export interface Fixtures {
+  /** One valid key, used by the headline scenario. */
+  warmKey: string;
+  /** Valid keys spread over organizations (1,000 over 100 unless BENCH_KEYS/BENCH_ORGS say otherwise). */
+  spreadKeys: string[];
+  /** Valid keys never used before the cold scenario. */
+  coldKeys: string[];
+  /** A key of an organization with many keys, for the listing. */
+  listingKey: string;
+  /** A key of an organization whose budget is spent. */
+  overBudgetKey: string;
+  /** Well-formed keys (right checksum) that match no key. */
+  unknownKeys: string[];
+  /** Keys whose checksum is wrong. */
+  malformedKeys: string[];
+}
+
+export interface Scenario {
+  name: string;
+  title: string;
+  server: ServerKind;
+  /** Pairs of 1-second slices per BENCH_DURATION second (the headline gets more). */
+  pairsPerSecond: number;
+  /** Uses thousands of valid keys: the server's next lastUsedAt flush is thousands of UPDATEs. */
+  servesManyKeys: boolean;
+  load(f: Fixtures): Load;
+}
+
+const health = '/v1/health';
+
+/**
+ * In run order, grouped by server so that the bench switches servers as rarely as possible, and
+ * the scenarios that serve thousands of keys last in their group (see ApiServers). To add a
+ * scenario, add an entry here (and a fixture if it needs keys of a new kind); the bench and its
+ * results pick it up, and BENCH_SCENARIOS=<name> runs it alone.
+ */
+export const scenarios: Scenario[] = [
+  scenario('warm-key', 'warm key, GET /v1/health', 'main', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 3 }),
+  scenario('over-budget', 'organization over its budget (429)', 'main', (f) => ({ path: health, keys: KeySource.same(f.overBudgetKey) })),
+  scenario('malformed-key', 'malformed keys (bad checksum)', 'main', (f) => ({ path: health, keys: KeySource.rotate(f.malformedKeys) })),
+  scenario('unknown-key', 'unknown well-formed keys: the negative cache (lockout not reached)', 'main', (f) => ({ path: health, keys: KeySource.rotate(f.unknownKeys) })),
+  // The listing. Once inboxes exist (another branch is building them), measure the route users
+  // call most instead: { path: '/v1/inboxes', keys: KeySource.same(f.listingKey) }.
+  scenario('listing', 'a real listing, GET /v1/api_keys', 'main', (f) => ({ path: '/v1/api_keys', keys: KeySource.same(f.listingKey) })),
+  scenario('many-keys', '1,000 keys over 100 organizations (BENCH_KEYS, BENCH_ORGS)', 'main', (f) => ({ path: health, keys: KeySource.rotate(f.spreadKeys) }), { servesManyKeys: true }),
+  scenario('cold-cache', 'cold cache: every key used for the first time', 'main', (f) => ({ path: health, keys: KeySource.eachOnce(f.coldKeys) }), { servesManyKeys: true }),
+  scenario('caches-disabled', 'warm key, KEY_CACHE_DISABLED: one MySQL lookup per request', 'keyCacheDisabled', (f) => ({ path: health, keys: KeySource.same(f.warmKey) })),
+  scenario('unknown-key-throttled', 'unknown keys, default failed-auth throttle (20 per 60 s): locked out', 'authThrottle', (f) => ({ path: health, keys: KeySource.rotate(f.unknownKeys) })),
+];
+
+function scenario(name: string, title: string, server: ServerKind, load: Scenario['load'], options: Partial<Pick<Scenario, 'pairsPerSecond' | 'servesManyKeys'>> = {}): Scenario {
+  return { name, title, server, load, pairsPerSecond: options.pairsPerSecond ?? 1, servesManyKeys: options.servesManyKeys ?? false };
+}

@@ -1,0 +1,81 @@
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { createConnection } from 'mysql2/promise';
+import { MYSQL_SERVER_URL, REDIS_URL } from './helpers/services';
+
+// `npm run bench` for one second per scenario, on a few scenarios so that it stays well under a
+// minute: the output's shape, the exact counts that do not depend on the machine's speed, and
+// that the bench removed its own database and Redis prefix. Timings are not asserted.
+const SCENARIOS = ['warm-key', 'over-budget', 'malformed-key'];
+
+test('npm run bench: results as JSON and Markdown, the ratio as the last line, nothing left behind', async (t) => {
+  t.timeout(120_000);
+  const out = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'bench', 'run.ts')], {
+    env: {
+      ...process.env,
+      BENCH_DURATION: '1',
+      BENCH_SCENARIOS: SCENARIOS.join(','),
+      // Provisioning 1,000 keys takes longer than the measurement; the shape does not need them.
+      BENCH_KEYS: '20',
+      BENCH_ORGS: '4',
+      BENCH_OUTPUT_DIR: out,
+      BENCH_MYSQL_URL: MYSQL_SERVER_URL,
+      BENCH_REDIS_URL: REDIS_URL,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  t.is(code, 0, stderr);
+
+  const lines = stdout.trim().split('\n');
+  t.regex(lines[lines.length - 1]!, /^ratio pipeline\/bare-koa: \d+(\.\d+)?$/);
+
+  const results = JSON.parse(readFileSync(join(out, 'bench-latest.json'), 'utf8'));
+  t.deepEqual(results.scenarios.map((s: { name: string }) => s.name), SCENARIOS);
+  for (const s of results.scenarios) {
+    t.true(s.api.rps > 0 && s.bare.rps > 0 && s.ratioToBare > 0, s.name);
+    t.true(Number.isFinite(s.api.latencyMs.p50) && Number.isFinite(s.api.latencyMs.p99), s.name);
+    t.is(s.api.errors, 0, s.name);
+  }
+  const [warm, overBudget, malformed] = results.scenarios;
+  t.deepEqual(Object.keys(warm.api.statuses), ['200']);
+  t.deepEqual(warm.ratioQuartiles.length, 2);
+  t.deepEqual(Object.keys(malformed.api.statuses), ['401']);
+  // Over budget is 429, except what the in-process fallback admits when Redis misses its 100 ms.
+  t.true(overBudget.api.statuses['429'] > 0);
+  t.true((overBudget.api.statuses['200'] ?? 0) <= overBudget.faults.degradedAdmits);
+  t.is(warm.perRequest.mysqlQueries, 0);
+  t.true(warm.perRequest.redisCommands >= 1 && warm.perRequest.redisCommands <= 1.01);
+  t.deepEqual([malformed.perRequest.mysqlQueries, malformed.perRequest.redisCommands], [0, 0]);
+  t.is(results.headlineRatio, warm.ratioToBare);
+  t.true(results.targets.length > 0);
+  t.regex(readFileSync(join(out, 'bench-latest.md'), 'utf8'), /\| scenario \| req\/s \| × bare Koa/);
+
+  // Its own database and prefix, removed afterwards.
+  const { database, redisPrefix } = results.settings;
+  t.regex(database, /^sendook_bench_[0-9a-f]+$/);
+  const mysql = await createConnection({ uri: MYSQL_SERVER_URL });
+  const [rows] = await mysql.query('SHOW DATABASES LIKE ?', [database]);
+  await mysql.end();
+  t.is((rows as unknown[]).length, 0);
+  const redis = new Redis(REDIS_URL);
+  const left: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
+    left.push(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  redis.disconnect();
+  t.deepEqual(left, []);
+  rmSync(out, { recursive: true, force: true });
+});

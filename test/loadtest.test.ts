@@ -1,0 +1,62 @@
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// `npm run loadtest` against stand-in servers whose limiter is known to be exact or leaky: the
+// exit code and the report must tell them apart. No MySQL or Redis involved.
+const LIMIT = 5;
+const WINDOW_SECONDS = 10;
+
+function fakeApi(leaky: boolean): Promise<{ url: string; server: Server }> {
+  let windowEnds = 0;
+  let used = 0;
+  const server = createServer((_req, res) => {
+    const now = Date.now();
+    if (now >= windowEnds) (windowEnds = now + WINDOW_SECONDS * 1000), (used = 0);
+    used++;
+    const allowed = leaky || used <= LIMIT;
+    res.writeHead(allowed ? 200 : 429, {
+      'content-type': 'application/json',
+      'RateLimit-Limit': String(LIMIT),
+      'RateLimit-Remaining': String(Math.max(0, LIMIT - used)),
+      'RateLimit-Reset': String(Math.ceil((windowEnds - now) / 1000)),
+      'RateLimit-Policy': `${LIMIT};w=${WINDOW_SECONDS}`,
+    });
+    res.end(JSON.stringify(allowed ? { healthy: true, organizationId: 'org1', apiKeyId: 'k' } : { code: 'rate_limited' }));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
+}
+
+function runLoadtest(url: string): Promise<{ code: number | null; stdout: string }> {
+  const keys = join(mkdtempSync(join(tmpdir(), 'loadtest-')), 'keys.txt');
+  writeFileSync(keys, 'sndk_first,org1\nsndk_second,org1\n');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'bench', 'loadtest.ts'), '--url', url, '--keys-file', keys, '--duration', '2', '--connections', '2'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout })));
+}
+
+test('a deployment that keeps every budget: exit 0 and every window within its limit', async (t) => {
+  const api = await fakeApi(false);
+  const { code, stdout } = await runLoadtest(api.url);
+  api.server.close();
+  t.is(code, 0, stdout);
+  t.regex(stdout, /stayed within its budget in every window/);
+  t.regex(stdout, /5 \/ 5/);
+});
+
+test('a deployment that over-admits: exit 1 and the over-admission counted', async (t) => {
+  const api = await fakeApi(true);
+  const { code, stdout } = await runLoadtest(api.url);
+  api.server.close();
+  t.is(code, 1, stdout);
+  const over = /BUDGET EXCEEDED: (\d+) requests/.exec(stdout);
+  t.truthy(over, stdout);
+  t.true(Number(over![1]) > 0);
+});
