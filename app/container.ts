@@ -80,6 +80,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     sharedKey: (hash) => redisKeys.apiKey(hash),
     sharedTtlSeconds: config.keyCache.redisTtlSeconds,
     negativeSharedTtlSeconds: config.keyCache.negativeRedisTtlSeconds,
+    stats: counters.keyCache,
     load: async (hash) => {
       const key = await keyRepo.findByHash(hash);
       return key && keyStateOf(key);
@@ -92,6 +93,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     sharedTtlSeconds: config.keyCache.redisTtlSeconds,
     negativeSharedTtlSeconds: config.keyCache.negativeRedisTtlSeconds,
     load: (id) => orgRepo.findById(id),
+    stats: counters.orgCache,
   });
 
   const bus = new InvalidationBus(redis, subscriber, redisKeys.invalidateChannel, logger);
@@ -114,7 +116,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
   });
 
   const bucket = (family: 'org' | 'send' | 'login', defaultBudget: { points: number; duration: number }) =>
-    new BucketFamily({ redis, health, keyPrefix: redisKeys.limiterPrefix(family), instanceCount: config.instanceCount, counters, defaultBudget });
+    new BucketFamily({ redis, health, keyPrefix: redisKeys.limiterPrefix(family), instanceCount: config.instanceCount, counters, defaultBudget, stats: counters.limiters[family] });
   const requestBuckets = bucket('org', config.rateLimit);
   const sendBuckets = bucket('send', config.sendLimit);
   const authFailures = new AuthFailureThrottle({
@@ -124,6 +126,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     ...config.authFail,
     instanceCount: config.instanceCount,
     counters,
+    stats: counters.limiters.authfail,
   });
 
   const lastUsed = new LastUsedTracker(keyRepo, logger);
