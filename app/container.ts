@@ -9,6 +9,7 @@ import { Counters } from './infra/counters';
 import { createRedis, createSubscriber, type CountingRedis } from './infra/redis';
 import { RedisHealth } from './infra/redisHealth';
 import { RedisKeys } from './infra/redisKeys';
+import { createMetrics, type Metrics } from './metrics/metrics';
 import { AccessTokenRepository } from './repositories/accessTokens';
 import { ApiKeyRepository } from './repositories/apiKeys';
 import { OrganizationRepository } from './repositories/organizations';
@@ -30,6 +31,8 @@ export interface Deps {
   redis: CountingRedis | null;
   redisKeys: RedisKeys;
   counters: Counters;
+  /** Prometheus registry and per-request HTTP stats; null unless METRICS_PORT is set. */
+  metrics: Metrics | null;
   keyCache: TieredCache<KeyState>;
   orgCache: TieredCache<Organization>;
   /** The request path's view of Redis (circuit breaker); null in embedded mode. */
@@ -69,6 +72,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     subscriber?.connect().catch(() => undefined),
   ]);
   const health = redis ? new RedisHealth(redis, counters) : null;
+  const metrics = config.metricsPort === null ? null : createMetrics({ counters, redisHealth: health });
 
   const shared = redis && health ? redisSharedStore(redis, health) : null;
   const users = new UserRepository(knex);
@@ -153,6 +157,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     redis,
     redisKeys,
     counters,
+    metrics,
     keyCache,
     orgCache,
     redisHealth: health,
