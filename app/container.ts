@@ -6,6 +6,7 @@ import { TieredCache } from './cache/tieredCache';
 import { redisSharedStore } from './cache/sharedStore';
 import { keyStateOf, type KeyState, type Organization } from './domain/types';
 import { Counters } from './infra/counters';
+import { prettyDestination } from './infra/prettyLogs';
 import { createRedis, createSubscriber, type CountingRedis } from './infra/redis';
 import { RedisHealth } from './infra/redisHealth';
 import { RedisKeys } from './infra/redisKeys';
@@ -180,9 +181,11 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
 }
 
 export function createLogger(config: Config): Logger {
-  return pino({
+  const options = {
     level: config.logLevel,
     // Never log credentials, even by accident in an error object.
     redact: ['req.headers.authorization', '*.password', '*.secret', '*.key', '*.token'],
-  });
+  };
+  const pretty = prettyDestination(config);
+  return pretty ? pino(options, pretty) : pino(options);
 }

@@ -27,6 +27,8 @@ export interface Config {
   webhookAllowPrivate: boolean;
   metricsPort: number | null;
   logLevel: string;
+  /** Human-readable logs (pino-pretty); null: when NODE_ENV=development and stdout is a terminal. */
+  logPretty: boolean | null;
 }
 
 export class ConfigError extends Error {}
@@ -71,6 +73,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
     metricsPort: e.METRICS_PORT ?? null,
     logLevel: e.LOG_LEVEL,
+    logPretty: e.LOG_PRETTY ?? null,
   };
 }
 
