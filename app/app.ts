@@ -8,6 +8,7 @@ import { accessLog } from './middleware/accessLog';
 import { errorRenderer } from './middleware/errorRenderer';
 import { jsonBody } from './middleware/jsonBody';
 import { observeRequest } from './middleware/observeRequest';
+import { openApiRouter } from './openapi/router';
 import { requestId } from './middleware/requestId';
 import { v1Pipeline } from './pipeline';
 import { authRouter } from './routes/auth/router';
@@ -22,7 +23,7 @@ export function createApp(deps: Deps): SendookApp {
   const app = new Koa();
   const { passport, apiKeyStrategy } = createPassport(deps.keyVerifier, deps.accounts);
   const v1 = v1Pipeline(deps, apiKeyStrategy);
-  const publicRouters = [healthRouter(deps), authRouter(deps, passport), organizationsRouter(deps, passport)];
+  const publicRouters = [healthRouter(deps), authRouter(deps, passport), organizationsRouter(deps, passport), openApiRouter()];
   const routers = [v1.router, ...publicRouters];
   const routeNames = new RouteNames(routers);
 
