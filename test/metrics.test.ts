@@ -7,6 +7,7 @@ import { freePort, startServerProcess } from './helpers/process';
 import { parsePrometheus, scrapeDelta, valueOf } from './helpers/prometheus';
 import { REDIS_URL } from './helpers/services';
 import { register, TestWorld, type TestApp } from './helpers/testApp';
+import { until } from './helpers/until';
 
 let world: TestWorld;
 test.before(async () => {
@@ -16,7 +17,8 @@ test.after.always(() => world?.close());
 
 /** An instance with metrics on, and its /metrics listener on a port of its own. */
 async function withMetrics(t: ExecutionContext): Promise<{ app: TestApp; metricsUrl: string }> {
-  const app = await world.start({ METRICS_PORT: '0' });
+  // Long in-process TTLs: the tier counts must not depend on how fast a loaded machine runs.
+  const app = await world.start({ METRICS_PORT: '0', KEY_CACHE_TTL_MS: '120000', NEGATIVE_CACHE_TTL_MS: '120000' });
   const server = createMetricsServer(app.deps.metrics!, pino({ level: 'silent' }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -79,7 +81,8 @@ test('over budget: limited decisions and 429s are counted', async (t) => {
 test('a key cached by another instance is a Redis hit here, then an in-process hit', async (t) => {
   const seed = await world.start();
   const account = await register(seed);
-  t.is((await seed.get('/v1/health', { auth: account.key })).status, 200); // its organization is now in Redis too
+  t.is((await seed.get('/v1/health', { auth: account.key })).status, 200);
+  await until(async () => (await seed.deps.redis!.exists(seed.deps.redisKeys.org(account.orgId))) === 1); // the fill is not awaited
   const { app, metricsUrl } = await withMetrics(t);
   const moved = await scrapeDelta(metricsUrl, async () => {
     t.is((await app.get('/v1/health', { auth: account.key })).status, 200);

@@ -17,6 +17,8 @@ export interface InspectContext {
   now: number;
 }
 
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /** A backing service did not answer (exit code 3). */
 export class UnreachableError extends Error {}
 
@@ -27,7 +29,9 @@ export async function openContext(config: Config): Promise<{ context: InspectCon
   if (config.database.client === 'sqlite' && !existsSync(config.database.file)) {
     throw new UnreachableError(`no database at SQLITE_FILE=${config.database.file} (run from the server's directory, with its environment)`);
   }
-  const knex = createKnex(config.database);
+  // An operator wants an answer even from a busy server: wait longer than the request path does.
+  const database = config.database.client === 'mysql' ? { ...config.database, connectTimeoutMs: Math.max(config.database.connectTimeoutMs, CONNECT_TIMEOUT_MS) } : config.database;
+  const knex = createKnex(database);
   await knex.raw('select 1').catch((err: unknown) => {
     void knex.destroy();
     throw new UnreachableError(`the database does not answer: ${(err as Error).message}`);
@@ -44,7 +48,7 @@ export async function openContext(config: Config): Promise<{ context: InspectCon
 
 async function connectRedis(url: string, knex: Knex): Promise<Redis> {
   // One attempt, no reconnection: an operator wants an answer, not a hang.
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 1, retryStrategy: () => null });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
