@@ -81,11 +81,11 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
   const keyRepo = new ApiKeyRepository(knex, counters);
   const keyCache = new TieredCache<KeyState>({
     local: { max: config.keyCache.max, ttlMs: config.keyCache.ttlMs, negativeTtlMs: config.keyCache.negativeTtlMs },
+    stats: counters.keyCache,
     shared,
     sharedKey: (hash) => redisKeys.apiKey(hash),
     sharedTtlSeconds: config.keyCache.redisTtlSeconds,
     negativeSharedTtlSeconds: config.keyCache.negativeRedisTtlSeconds,
-    stats: counters.keyCache,
     load: async (hash) => {
       const key = await keyRepo.findByHash(hash);
       return key && keyStateOf(key);
