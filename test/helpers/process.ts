@@ -52,8 +52,10 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     child.stdout!.on('data', () => {
       if (output.includes('"msg":"listening"')) ready();
     });
-    // With LOG_LEVEL above info there is no "listening" line: ask the port instead.
-    const poll = setInterval(() => void fetch(`${url}/health`).then(ready, () => undefined), 250);
+    // With LOG_LEVEL above info there is no "listening" line: ask the port instead. Otherwise wait
+    // for the line, so that the boot's log lines are all in output() when this resolves.
+    const quiet = ['warn', 'error', 'fatal', 'silent'].includes(env.LOG_LEVEL ?? 'info');
+    const poll = quiet ? setInterval(() => void fetch(`${url}/health`).then(ready, () => undefined), 250) : undefined;
     void exited.then((code) => {
       clearTimeout(timer);
       clearInterval(poll);
