@@ -190,7 +190,7 @@ test('inspect redis counts every key family with SCAN, and the instances on the 
   // A world of its own, so the counts are exactly this traffic.
   const own = await TestWorld.create();
   t.teardown(() => own.close());
-  const server = await own.start();
+  const server = await own.start(SERVER_ENV);
   const account = await register(server);
   t.is((await server.get('/v1/health', { auth: account.key })).status, 200);
   const unknown = generateSecret(API_KEY_PREFIX);
