@@ -209,7 +209,7 @@ test('inspect redis counts every key family with SCAN, and the instances on the 
   t.like(families['rl:send'], { keys: 0 });
   t.like(families.other, { keys: 0 });
   t.true(families.apikey.memoryBytes > 0);
-  t.true(families['rl:org'].ttlMaxSeconds <= 60 && families.apikey.ttlMaxSeconds <= 300);
+  t.true(families['rl:org'].ttlMaxSeconds <= 60 && families.apikey.ttlMaxSeconds <= 600);
   t.is(run.json.invalidateChannel.subscribers, 1);
 
   const text = await inspect(['redis'], { in: own });
