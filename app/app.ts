@@ -1,9 +1,14 @@
+import type Router from '@koa/router';
 import Koa from 'koa';
 import './http/state';
 import { createPassport } from './auth/passport';
 import type { Deps } from './container';
+import { RouteNames } from './http/routeNames';
+import { accessLog } from './middleware/accessLog';
 import { errorRenderer } from './middleware/errorRenderer';
 import { jsonBody } from './middleware/jsonBody';
+import { observeRequest } from './middleware/observeRequest';
+import { openApiRouter } from './openapi/router';
 import { requestId } from './middleware/requestId';
 import { v1Pipeline } from './pipeline';
 import { authRouter } from './routes/auth/router';
@@ -11,13 +16,23 @@ import { dashboard } from './routes/dashboard';
 import { healthRouter } from './routes/health';
 import { organizationsRouter } from './routes/organizations/router';
 
+/** The Koa app, with every router it serves (the /v1 ones first) for naming and listing routes. */
+export type SendookApp = Koa & { readonly routers: readonly Router[] };
+
 /** Builds the Koa app from already-built dependencies; listening is the caller's business. */
-export function createApp(deps: Deps): Koa {
+export function createApp(deps: Deps): SendookApp {
   const app = new Koa();
   const { passport, apiKeyStrategy } = createPassport(deps.keyVerifier, deps.accounts);
   const v1 = v1Pipeline(deps, apiKeyStrategy);
+  const publicRouters = [healthRouter(deps), authRouter(deps, passport), organizationsRouter(deps, passport), openApiRouter()];
+  const routers = [v1.router, ...publicRouters];
+  const routeNames = new RouteNames(routers);
 
   app.use(requestId());
+  // Observability costs the request path nothing unless it is on: access logs only when the log
+  // level lets info through, route metrics only when METRICS_PORT is set.
+  if (deps.logger.isLevelEnabled('info')) app.use(accessLog(deps.logger, routeNames));
+  if (deps.metrics) app.use(observeRequest(deps.metrics.http, routeNames));
   app.use(errorRenderer(deps.logger));
   // /v1 requests never fall through to the routers below: an unmatched one ends as a 404.
   const end = async () => undefined;
@@ -27,9 +42,9 @@ export function createApp(deps: Deps): Koa {
   app.use(dashboard());
 
   app.use(jsonBody(deps.config.http.bodyLimit));
-  for (const router of [healthRouter(deps), authRouter(deps, passport), organizationsRouter(deps, passport)]) {
+  for (const router of publicRouters) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));
   }
-  return app;
+  return Object.assign(app, { routers });
 }

@@ -7,9 +7,11 @@ import { redisSharedStore } from './cache/sharedStore';
 import { keyStateOf, type KeyState, type Organization } from './domain/types';
 import { buildEmailServices, type EmailServices } from './emailServices';
 import { Counters } from './infra/counters';
+import { prettyDestination } from './infra/prettyLogs';
 import { createRedis, createSubscriber, type CountingRedis } from './infra/redis';
 import { RedisHealth } from './infra/redisHealth';
 import { RedisKeys } from './infra/redisKeys';
+import { createMetrics, type Metrics } from './metrics/metrics';
 import { AccessTokenRepository } from './repositories/accessTokens';
 import { ApiKeyRepository } from './repositories/apiKeys';
 import { OrganizationRepository } from './repositories/organizations';
@@ -31,6 +33,8 @@ export interface Deps extends EmailServices {
   redis: CountingRedis | null;
   redisKeys: RedisKeys;
   counters: Counters;
+  /** Prometheus registry and per-request HTTP stats; null unless METRICS_PORT is set. */
+  metrics: Metrics | null;
   keyCache: TieredCache<KeyState>;
   orgCache: TieredCache<Organization>;
   /** The request path's view of Redis (circuit breaker); null in embedded mode. */
@@ -70,6 +74,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     subscriber?.connect().catch(() => undefined),
   ]);
   const health = redis ? new RedisHealth(redis, counters) : null;
+  const metrics = config.metricsPort === null ? null : createMetrics({ counters, redisHealth: health });
 
   const shared = redis && health ? redisSharedStore(redis, health) : null;
   const users = new UserRepository(knex);
@@ -77,6 +82,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
   const keyRepo = new ApiKeyRepository(knex, counters);
   const keyCache = new TieredCache<KeyState>({
     local: { max: config.keyCache.max, ttlMs: config.keyCache.ttlMs, negativeTtlMs: config.keyCache.negativeTtlMs },
+    stats: counters.keyCache,
     shared,
     sharedKey: (hash) => redisKeys.apiKey(hash),
     sharedTtlSeconds: config.keyCache.redisTtlSeconds,
@@ -94,6 +100,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     sharedTtlSeconds: config.keyCache.redisTtlSeconds,
     negativeSharedTtlSeconds: config.keyCache.negativeRedisTtlSeconds,
     load: (id) => orgRepo.findById(id),
+    stats: counters.orgCache,
   });
 
   const bus = new InvalidationBus(redis, subscriber, redisKeys.invalidateChannel, logger);
@@ -116,7 +123,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
   });
 
   const bucket = (family: 'org' | 'send' | 'login', defaultBudget: { points: number; duration: number }) =>
-    new BucketFamily({ redis, health, keyPrefix: redisKeys.limiterPrefix(family), instanceCount: config.instanceCount, counters, defaultBudget });
+    new BucketFamily({ redis, health, keyPrefix: redisKeys.limiterPrefix(family), instanceCount: config.instanceCount, counters, defaultBudget, stats: counters.limiters[family] });
   const requestBuckets = bucket('org', config.rateLimit);
   const sendBuckets = bucket('send', config.sendLimit);
   const authFailures = new AuthFailureThrottle({
@@ -126,6 +133,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     ...config.authFail,
     instanceCount: config.instanceCount,
     counters,
+    stats: counters.limiters.authfail,
   });
 
   const lastUsed = new LastUsedTracker(keyRepo, logger);
@@ -154,6 +162,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     redis,
     redisKeys,
     counters,
+    metrics,
     keyCache,
     orgCache,
     redisHealth: health,
@@ -178,9 +187,11 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
 }
 
 export function createLogger(config: Config): Logger {
-  return pino({
+  const options = {
     level: config.logLevel,
     // Never log credentials, even by accident in an error object.
     redact: ['req.headers.authorization', '*.password', '*.secret', '*.key', '*.token'],
-  });
+  };
+  const pretty = prettyDestination(config);
+  return pretty ? pino(options, pretty) : pino(options);
 }

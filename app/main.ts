@@ -1,6 +1,9 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from '../config';
 import { createApp } from './app';
 import { buildDeps, createLogger } from './container';
+import { createMetricsServer } from './metrics/server';
 import { closeGracefully, createHttpServer } from './server';
 
 /** The composition root: config, dependencies and the app are built here and only here. */
@@ -8,6 +11,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
   const deps = await buildDeps(config, logger);
+  // Prometheus on its own port, never with the API (contract section 1); up before the API is.
+  const metricsServer = deps.metrics && config.metricsPort !== null ? createMetricsServer(deps.metrics, logger) : null;
+  if (metricsServer) {
+    const port = await listenOn(metricsServer, config.metricsPort!, config.http.host);
+    logger.info({ port, host: config.http.host }, 'metrics listening on /metrics');
+  }
   const server = createHttpServer(createApp(deps), logger);
   server.listen(config.http.port, config.http.host, () => {
     if (config.database.client === 'sqlite' && !config.redis) {
@@ -21,10 +30,20 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    metricsServer?.close();
+    metricsServer?.closeAllConnections();
     void closeGracefully(server, deps.close, logger).then(() => process.exit(0));
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** Resolves with the bound port; a port already in use stops the boot. */
+function listenOn(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
 }
 
 main().catch((err: unknown) => {

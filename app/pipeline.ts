@@ -16,16 +16,17 @@ import { webhooksRouter } from './routes/webhooks/router';
 
 /**
  * The authenticated request path (contract section 3), in order. Every /v1 request runs all of
- * it before any router; nothing else in the code adds steps to it.
+ * it before any router; nothing else in the code adds steps to it. `router` is the /v1 routers,
+ * for naming routes in logs and metrics and for listing them (test/openapi.test.ts).
  */
-export function v1Pipeline(deps: Deps, apiKeyStrategy: ApiKeyStrategy): Middleware {
+export function v1Pipeline(deps: Deps, apiKeyStrategy: ApiKeyStrategy): Middleware & { router: Router } {
   const routers = new Router({ prefix: '/v1' });
   routers.use(v1HealthRouter().routes());
   routers.use('/api_keys', apiKeysRouter(deps).routes());
   routers.use('/inboxes', inboxesRouter(deps).routes());
   routers.use('/webhooks', webhooksRouter(deps).routes());
 
-  return compose([
+  const pipeline = compose([
     extractApiKey(deps.authFailures), // 1. bearer secret, shape and checksum; throttled addresses
     authenticateApiKey(apiKeyStrategy, deps.authFailures, deps.lastUsed), // 2-3. lookup and state
     attachOrganization(deps.organizations), // 4. ctx.state.organization
@@ -35,4 +36,5 @@ export function v1Pipeline(deps: Deps, apiKeyStrategy: ApiKeyStrategy): Middlewa
     routers.routes() as Middleware, // 6.
     routers.allowedMethods({ throw: true }) as Middleware,
   ]);
+  return Object.assign(pipeline, { router: routers });
 }

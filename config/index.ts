@@ -33,6 +33,8 @@ export interface Config {
   webhooks: { timeoutMs: number; maxAttempts: number; backoffMs: number; concurrency: number };
   metricsPort: number | null;
   logLevel: string;
+  /** Human-readable logs (pino-pretty); null: when NODE_ENV=development and stdout is a terminal. */
+  logPretty: boolean | null;
 }
 
 export class ConfigError extends Error {}
@@ -85,6 +87,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     metricsPort: e.METRICS_PORT ?? null,
     logLevel: e.LOG_LEVEL,
+    logPretty: e.LOG_PRETTY ?? null,
   };
 }
 

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { CacheStats } from '../infra/counters';
 import type { SharedStore } from './sharedStore';
 
 // In-process marker for "looked up, does not exist" (the negative cache).
@@ -16,6 +17,8 @@ export interface TieredCacheOptions<T> {
   load: (id: string) => Promise<T | null>;
   /** Benchmark baseline (KEY_CACHE_DISABLED): read neither tier; see get(). */
   disabled?: boolean;
+  /** Where lookups were answered, for /metrics; plain increments, nothing else on the hot path. */
+  stats?: CacheStats;
 }
 
 /**
@@ -32,8 +35,10 @@ export class TieredCache<T extends object> {
   // Bumped on every invalidation. A load that started before an invalidation must not put its
   // (possibly stale) result into the in-process tier.
   private epoch = 0;
+  private readonly stats: CacheStats;
 
   constructor(private readonly options: TieredCacheOptions<T>) {
+    this.stats = options.stats ?? new CacheStats();
     this.local = new LRUCache<string, Slot<T>>({
       max: options.local.max,
       ttl: Math.max(1, options.local.ttlMs),
@@ -46,9 +51,19 @@ export class TieredCache<T extends object> {
     // request costs exactly one database lookup: the cost the caches exist to avoid.
     if (this.options.disabled) return this.options.load(id);
     const hit = this.local.get(id);
-    if (hit !== undefined) return Promise.resolve(hit === MISS ? null : hit);
+    if (hit !== undefined) {
+      if (hit === MISS) {
+        this.stats.memoryNegativeHits++;
+        return Promise.resolve(null);
+      }
+      this.stats.memoryHits++;
+      return Promise.resolve(hit);
+    }
     const running = this.inflight.get(id);
-    if (running) return running;
+    if (running) {
+      this.stats.coalesced++;
+      return running;
+    }
     const started = this.fetch(id).finally(() => this.inflight.delete(id));
     this.inflight.set(id, started);
     return started;
@@ -109,14 +124,24 @@ export class TieredCache<T extends object> {
     const key = this.options.sharedKey(id);
     if (shared) {
       // Redis trouble is not an answer: fall through to the database, which is authoritative.
-      const raw = await shared.get(key).catch(() => undefined);
+      const raw = await shared.get(key).catch(() => {
+        this.stats.redisErrors++;
+        return undefined;
+      });
       if (raw !== undefined && raw !== null) {
         const value = this.decode(raw);
+        if (value === null) this.stats.redisNegativeHits++;
+        else this.stats.redisHits++;
         if (epoch === this.epoch) this.setLocal(id, value);
         return value;
       }
     }
-    const value = await this.options.load(id);
+    const value = await this.options.load(id).catch((err: unknown) => {
+      this.stats.databaseErrors++;
+      throw err;
+    });
+    if (value === null) this.stats.databaseMisses++;
+    else this.stats.databaseHits++;
     if (epoch === this.epoch) this.setLocal(id, value);
     if (shared) void shared.set(key, this.encode(value), this.ttlFor(value), true).catch(() => undefined);
     return value;

@@ -11,7 +11,7 @@ export function newId(now = Date.now()): string {
   return now.toString(16).padStart(12, '0') + processPart + counter.toString(16).padStart(6, '0');
 }
 
-const ID_PATTERN = /^[0-9a-f]{24}$/;
+export const ID_PATTERN = /^[0-9a-f]{24}$/;
 export function isId(value: unknown): value is string {
   return typeof value === 'string' && ID_PATTERN.test(value);
 }

@@ -17,7 +17,7 @@ const BCRYPT_ROUNDS = 10;
 // Compared against when the email is unknown, so both failures take the same time.
 const DUMMY_HASH = bcrypt.hashSync('not-a-real-password', BCRYPT_ROUNDS);
 export const LOGIN_BUDGET_PER_EMAIL = { points: 20, duration: 900 };
-const LOGIN_BUDGET_PER_ADDRESS = { points: 100, duration: 900 };
+export const LOGIN_BUDGET_PER_ADDRESS = { points: 100, duration: 900 };
 
 export interface Registration {
   email: string;

@@ -1,4 +1,4 @@
-import type { Counters } from '../infra/counters';
+import type { Counters, LimiterStats } from '../infra/counters';
 import type { CountingRedis } from '../infra/redis';
 import type { RedisHealth } from '../infra/redisHealth';
 import { BucketFamily } from './rateLimits';
@@ -22,10 +22,10 @@ export class AuthFailureThrottle {
       blockSeconds: number;
       instanceCount: number;
       counters: Counters;
+      stats?: LimiterStats;
     },
   ) {
     this.bucket = new BucketFamily({ ...options, defaultBudget: options, blockSeconds: options.blockSeconds });
-
   }
 
   /** Seconds the address must still wait, or 0. Pure in-process check. */
@@ -36,13 +36,17 @@ export class AuthFailureThrottle {
       this.blockedUntil.delete(address);
       return 0;
     }
+    // The caller refuses the request with this answer.
+    this.options.counters.authThrottled++;
     return Math.ceil((until - now) / 1000);
   }
 
   /** Counts one failure; returns the seconds to wait when this failure crossed the budget. */
   async recordFailure(address: string, now = Date.now()): Promise<number> {
+    this.options.counters.authFailures++;
     const decision = await this.bucket.consume(address, this.options);
     if (decision.allowed) return 0;
+    this.options.counters.authThrottled++;
     // The Redis bucket itself stays full for blockSeconds (blockDuration), so every instance
     // refuses the address on its next failure there; this one remembers it locally as well.
     const seconds = Math.max(1, decision.resetSeconds);

@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Counters } from '../infra/counters';
+import { LimiterStats, type Counters } from '../infra/counters';
 import type { CountingRedis } from '../infra/redis';
 import type { RedisHealth } from '../infra/redisHealth';
 
@@ -37,6 +37,7 @@ export class BucketFamily {
   private readonly limiters = new Map<string, LimiterPair>();
   // Budgets are memoised per organization object, so most lookups end here without a string key.
   private readonly byBudget = new WeakMap<Budget, LimiterPair>();
+  private readonly stats: LimiterStats;
 
   constructor(
     private readonly options: {
@@ -50,8 +51,11 @@ export class BucketFamily {
       defaultBudget: Budget;
       /** Once over budget, keep the bucket full for this many seconds (failed-auth lockout). */
       blockSeconds?: number;
+      /** Decisions, for /metrics. */
+      stats?: LimiterStats;
     },
   ) {
+    this.stats = options.stats ?? new LimiterStats();
     // RateLimiterRedis defines its Lua command on the client when constructed. An auto-pipeline
     // opened before that definition lacks the command and ioredis then crashes on its results,
     // so at least one limiter must exist before any traffic.
@@ -90,7 +94,13 @@ export class BucketFamily {
     }
   }
 
-  private decision(res: RateLimiterRes, allowed: boolean, budget: Budget, policy: string, degraded: boolean) {
+  private decision(res: RateLimiterRes, allowed: boolean, budget: Budget, policy: string, degraded: boolean): RateLimitDecision {
+    const stats = this.stats;
+    if (degraded) {
+      if (allowed) stats.degradedAllowed++;
+      else stats.degradedLimited++;
+    } else if (allowed) stats.allowed++;
+    else stats.limited++;
     return {
       allowed,
       limit: budget.points,

@@ -23,7 +23,8 @@ export interface ServerProcess {
 
 /**
  * Runs the real entry point (app/main.ts, the composition root) as a child process with exactly
- * the given environment, and waits for its "listening" log line.
+ * the given environment, and waits for its "listening" log line (or, when the log level hides it,
+ * for the port to answer).
  */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
@@ -37,23 +38,33 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 30_000);
-    const check = () => {
-      if (output.includes('"msg":"listening"')) {
-        clearTimeout(timer);
-        resolve();
-      }
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start: ${output}`));
+    }, 30_000);
+    const ready = () => {
+      clearTimeout(timer);
+      clearInterval(poll);
+      resolve();
     };
-    child.stdout!.on('data', check);
+    child.stdout!.on('data', () => {
+      if (output.includes('"msg":"listening"')) ready();
+    });
+    // With LOG_LEVEL above info there is no "listening" line: ask the port instead. Otherwise wait
+    // for the line, so that the boot's log lines are all in output() when this resolves.
+    const quiet = ['warn', 'error', 'fatal', 'silent'].includes(env.LOG_LEVEL ?? 'info');
+    const poll = quiet ? setInterval(() => void fetch(`${url}/health`).then(ready, () => undefined), 250) : undefined;
     void exited.then((code) => {
       clearTimeout(timer);
+      clearInterval(poll);
       reject(new Error(`server exited with ${code}: ${output}`));
     });
   });
   return {
     child,
-    url: `http://127.0.0.1:${port}`,
+    url,
     output: () => output,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);

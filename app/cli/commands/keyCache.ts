@@ -1,0 +1,48 @@
+import type Redis from 'ioredis';
+import type { ApiKey } from '../../domain/types';
+
+/** A cache entry in Redis as an operator wants to see it. */
+export interface CacheEntry {
+  redisKey: string;
+  present: boolean;
+  ttlSeconds: number | null;
+  /** The cached JSON: a record, or null for a cached miss; undefined when absent. */
+  value?: unknown;
+}
+
+/** GET and PTTL of each cache key, in one round trip. */
+export async function cacheEntries(redis: Redis, redisKeys: string[]): Promise<CacheEntry[]> {
+  if (redisKeys.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const key of redisKeys) pipeline.get(key).pttl(key);
+  const replies = (await pipeline.exec()) ?? [];
+  return redisKeys.map((redisKey, i) => {
+    const raw = replies[2 * i]?.[1] as string | null | undefined;
+    const pttl = Number(replies[2 * i + 1]?.[1]);
+    if (raw === null || raw === undefined) return { redisKey, present: false, ttlSeconds: null };
+    return { redisKey, present: true, ttlSeconds: pttl > 0 ? Math.ceil(pttl / 1000) : null, value: parse(raw) };
+  });
+}
+
+function parse(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** The state the request path would find (services/keyVerifier.ts). */
+export function keyState(key: Pick<ApiKey, 'deletedAt' | 'active' | 'expiresAt'>, now: number): 'deleted' | 'inactive' | 'expired' | 'active' {
+  if (key.deletedAt !== null) return 'deleted';
+  if (!key.active) return 'inactive';
+  if (key.expiresAt !== null && key.expiresAt <= now) return 'expired';
+  return 'active';
+}
+
+/** The state a cached key record says, as keyState does; 'miss' for a cached miss marker. */
+export function cachedKeyState(value: unknown, now: number): string {
+  if (value === null) return 'miss (no such key)';
+  const v = value as { active?: boolean; expiresAt?: number | null; deleted?: boolean };
+  return keyState({ deletedAt: v.deleted ? 0 : null, active: v.active !== false, expiresAt: v.expiresAt ?? null }, now);
+}

@@ -1,0 +1,98 @@
+import test from 'ava';
+import pino from 'pino';
+import { createApp } from '../app/app';
+import { API_KEY_PREFIX, generateSecret } from '../app/lib/credentials';
+import { startServerProcess, type ServerProcess } from './helpers/process';
+import { REDIS_URL } from './helpers/services';
+import { TestWorld } from './helpers/testApp';
+
+let world: TestWorld;
+test.before(async () => {
+  world = await TestWorld.create();
+});
+test.after.always(() => world?.close());
+
+const start = (env: Record<string, string> = {}) =>
+  startServerProcess({ MYSQL_URL: world.databaseUrl, REDIS_URL, REDIS_PREFIX: world.redisPrefix, MIGRATE_ON_START: 'false', ...env });
+
+/** The access line of one request, waiting for it: pino-http writes it when the response is finished. */
+async function lineFor(server: ServerProcess, requestId: string): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 100; i++) {
+    for (const line of server.output().split('\n')) {
+      if (!line.includes(requestId) || !line.includes('"msg":"request"')) continue;
+      return JSON.parse(line) as Record<string, unknown>;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`no access line for ${requestId}:\n${server.output()}`);
+}
+
+async function call(server: ServerProcess, method: string, path: string, init: { key?: string; body?: unknown } = {}) {
+  const res = await fetch(server.url + path, {
+    method,
+    headers: { ...(init.key ? { authorization: `Bearer ${init.key}` } : {}), ...(init.body ? { 'content-type': 'application/json' } : {}) },
+    body: init.body ? JSON.stringify(init.body) : undefined,
+  });
+  const body = (await res.json()) as any;
+  return { status: res.status, body, requestId: res.headers.get('x-request-id')! };
+}
+
+test('one line per request: request id, method, route template, status, duration, organization and key; never a secret', async (t) => {
+  const server = await start();
+  t.teardown(() => server.stop());
+  const password = 'access log password';
+  const registered = await call(server, 'POST', '/auth/register', {
+    body: { email: `log-${Date.now()}@example.test`, password, first_name: 'Log', last_name: 'Test' },
+  });
+  t.is(registered.status, 201);
+  const key: string = registered.body.apiKey.key;
+
+  const ok = await call(server, 'GET', '/v1/health', { key });
+  const line = await lineFor(server, ok.requestId);
+  t.like(line, {
+    level: 30,
+    requestId: ok.requestId,
+    method: 'GET',
+    route: '/v1/health',
+    status: 200,
+    organizationId: registered.body.organization.id,
+    apiKeyId: registered.body.apiKey.id,
+    msg: 'request',
+  });
+  t.is(typeof line.durationMs, 'number');
+  t.deepEqual(Object.keys(line).sort(), ['apiKeyId', 'durationMs', 'hostname', 'level', 'method', 'msg', 'organizationId', 'pid', 'requestId', 'route', 'status', 'time']);
+
+  const missing = await call(server, 'GET', `/v1/api_keys/${registered.body.apiKey.id}0`, { key });
+  t.like(await lineFor(server, missing.requestId), { route: '/v1/api_keys/:id', status: 404 });
+
+  const unknown = await call(server, 'GET', '/v1/health', { key: generateSecret(API_KEY_PREFIX) });
+  const refused = await lineFor(server, unknown.requestId);
+  t.like(refused, { route: '/v1/health', status: 401 });
+  t.false('organizationId' in refused);
+
+  const nowhere = await call(server, 'GET', `/nowhere/at/all?key=${key}`);
+  t.like(await lineFor(server, nowhere.requestId), { route: '/nowhere', status: 404 });
+
+  const token = registered.body.token as string;
+  const org = await call(server, 'GET', `/organizations/${registered.body.organization.id}`, { key: token });
+  t.like(await lineFor(server, org.requestId), { route: '/organizations/:orgId', status: 200, organizationId: registered.body.organization.id });
+
+  const output = server.output();
+  for (const secret of [key, token, password]) t.false(output.includes(secret), 'no credential in the logs');
+  t.false(/authorization/i.test(output));
+});
+
+test('above info there are no access lines, and the middleware is not even installed', async (t) => {
+  const server = await start({ LOG_LEVEL: 'warn' });
+  t.teardown(() => server.stop());
+  const res = await call(server, 'GET', '/health');
+  t.is(res.status, 200);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  t.false(server.output().includes('"msg":"request"'));
+
+  const app = await world.start({ LOG_LEVEL: 'warn' });
+  const names = (level: string) => createApp({ ...app.deps, logger: pino({ level }) }).middleware.map((m) => m.name);
+  t.false(names('warn').includes('accessLogMiddleware'));
+  t.true(names('info').includes('accessLogMiddleware'));
+  t.false(names('info').includes('observeRequestMiddleware'), 'route metrics only with METRICS_PORT');
+});

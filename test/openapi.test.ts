@@ -1,0 +1,111 @@
+import test from 'ava';
+import { z } from 'zod';
+import { createApp } from '../app/app';
+import { ERRORS } from '../app/errors';
+import { buildOpenApiDocument } from '../app/openapi/document';
+import { apiKeyObject, createdApiKeyObject, errorEnvelope, keyHealth, organizationObject, registration, serverHealth, userWithOrganizations } from '../app/openapi/objects';
+import { routeCatalogue } from '../app/openapi/routes';
+import { register, TestWorld, type TestApp } from './helpers/testApp';
+
+let world: TestWorld;
+let app: TestApp;
+test.before(async () => {
+  world = await TestWorld.create();
+  app = await world.start();
+});
+test.after.always(() => world?.close());
+
+const METHODS = ['get', 'post', 'patch', 'delete', 'put'];
+
+/** METHOD /path for every route the real app's routers serve, /v1 pipeline included (HEAD is implied by GET). */
+function servedRoutes(): string[] {
+  const served = new Set<string>();
+  for (const router of createApp(app.deps).routers) {
+    for (const layer of router.stack) {
+      for (const method of layer.methods) if (method !== 'HEAD') served.add(`${method} ${String(layer.path)}`);
+    }
+  }
+  return [...served].sort();
+}
+
+const documented = (doc: ReturnType<typeof buildOpenApiDocument>) =>
+  Object.entries(doc.paths)
+    .flatMap(([path, ops]) => Object.keys(ops).filter((m) => METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`))
+    .sort();
+
+test('the document is valid OpenAPI 3.1 (@seriousme/openapi-schema-validator), $refs included', async (t) => {
+  const { Validator } = await import('@seriousme/openapi-schema-validator');
+  const validator = new Validator();
+  const result = await validator.validate(buildOpenApiDocument());
+  t.deepEqual(result.errors ?? [], []);
+  t.true(result.valid);
+  t.is(validator.version, '3.1');
+  t.notThrows(() => validator.resolveRefs());
+});
+
+test('it lists exactly the routes the routers serve: the catalogue, the document and the router stacks agree', (t) => {
+  const served = servedRoutes();
+  t.true(served.includes('GET /v1/api_keys/:id') && served.includes('DELETE /organizations/:orgId/api_keys/:id'), 'the walk reaches the /v1 and the mounted routers');
+  t.deepEqual(routeCatalogue.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort(), served);
+  t.deepEqual(documented(buildOpenApiDocument()), served);
+});
+
+test('GET /openapi.json is public and serves the document', async (t) => {
+  const res = await app.get('/openapi.json');
+  t.is(res.status, 200);
+  t.regex(res.headers.get('content-type') ?? '', /^application\/json/);
+  t.deepEqual(res.body, JSON.parse(JSON.stringify(buildOpenApiDocument())));
+  t.is(res.body.openapi, '3.1.0');
+});
+
+test('both security schemes, the error envelope and the rate-limit headers are described', (t) => {
+  const doc = buildOpenApiDocument() as any;
+  t.like(doc.components.securitySchemes, { apiKey: { type: 'http', scheme: 'bearer' }, accessToken: { type: 'http', scheme: 'bearer' } });
+  t.deepEqual(doc.components.schemas.Error.properties.code.enum, Object.keys(ERRORS));
+  t.deepEqual(doc.components.schemas.Error.required, ['error', 'code', 'requestId']);
+
+  for (const [path, ops] of Object.entries<Record<string, any>>(doc.paths)) {
+    for (const [method, op] of Object.entries<any>(ops)) {
+      const where = `${method} ${path}`;
+      const expected = path.startsWith('/v1/') ? 'apiKey' : path.startsWith('/organizations') || path === '/auth/user' || path === '/auth/logout' ? 'accessToken' : null;
+      t.deepEqual(op.security, expected ? [{ [expected]: [] }] : [], where);
+      for (const [status, response] of Object.entries<any>(op.responses)) {
+        t.truthy(response.headers['X-Request-Id'], `${where} ${status}`);
+        if (Number(status) >= 400 && path !== '/health') t.deepEqual(response.content['application/json'].schema, { $ref: '#/components/schemas/Error' });
+      }
+      if (expected === 'apiKey') {
+        for (const header of ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy']) t.truthy(op.responses['200']?.headers[header] ?? op.responses['201']?.headers[header], `${where} ${header}`);
+        t.truthy(op.responses['429'].headers['Retry-After'], where);
+        t.regex(op.responses['429'].description, /rate_limited/);
+        t.regex(op.responses['401'].description, /invalid_api_key/);
+      }
+    }
+  }
+});
+
+test('request schemas are the routes\' own zod schemas, converted', (t) => {
+  const doc = buildOpenApiDocument() as any;
+  for (const route of routeCatalogue.filter((r) => r.body)) {
+    const { $schema: _, ...expected } = z.toJSONSchema(route.body!, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    t.deepEqual(doc.paths[route.path.replace(/:(\w+)/g, '{$1}')][route.method].requestBody.content['application/json'].schema, expected, route.path);
+  }
+  const create = doc.paths['/v1/api_keys'].post.requestBody.content['application/json'].schema;
+  t.deepEqual(create.required, ['name']);
+  t.false(create.additionalProperties);
+});
+
+test('real responses match the documented objects', async (t) => {
+  const matches = (schema: z.ZodType, body: unknown, what: string) => t.notThrows(() => schema.parse(body), what);
+  const email = `doc-${Date.now()}@example.test`;
+  matches(registration, (await app.post('/auth/register', { body: { email, password: 'openapi password', first_name: 'Open', last_name: 'Api' } })).body, 'register');
+  const account = await register(app);
+  matches(serverHealth, (await app.get('/health')).body, '/health');
+  matches(keyHealth, (await app.get('/v1/health', { auth: account.key })).body, '/v1/health');
+  matches(createdApiKeyObject, (await app.post('/v1/api_keys', { auth: account.key, body: { name: 'documented' } })).body, 'POST /v1/api_keys');
+  matches(z.array(apiKeyObject), (await app.get('/v1/api_keys', { auth: account.key })).body, 'GET /v1/api_keys');
+  matches(userWithOrganizations, (await app.get('/auth/user', { auth: account.token })).body, '/auth/user');
+  matches(organizationObject, (await app.get(`/organizations/${account.orgId}`, { auth: account.token })).body, '/organizations/:orgId');
+  const invalid = await app.post('/v1/api_keys', { auth: account.key, body: { nope: 1 } });
+  t.is(invalid.status, 400);
+  matches(errorEnvelope, invalid.body, 'a validation error');
+});
