@@ -143,7 +143,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     rateLimit: config.rateLimit,
     sendLimit: config.sendLimit,
   });
-  const email = buildEmailServices(config, knex, redisKeys, logger);
+  const email = buildEmailServices(config, knex, redisKeys, logger, { counters, metrics });
   const accounts = new AccountService({
     knex,
     users,

@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import type { Counters } from './infra/counters';
+import type { Metrics } from './metrics/metrics';
 import { BullDeliveryQueue } from './infra/bullDeliveryQueue';
 import type { DeliveryQueue } from './infra/deliveryQueue';
 import { MemoryDeliveryQueue } from './infra/memoryDeliveryQueue';
@@ -34,7 +36,13 @@ export interface EmailServices {
  * Built by the composition root (container.ts) with the knex and key names it owns. The delivery
  * queue is BullMQ when Redis is configured (its own connections) and in process otherwise.
  */
-export function buildEmailServices(config: Config, knex: Knex, redisKeys: RedisKeys, logger: Logger): EmailServices & { close(): Promise<void> } {
+export function buildEmailServices(
+  config: Config,
+  knex: Knex,
+  redisKeys: RedisKeys,
+  logger: Logger,
+  observe: { counters: Counters; metrics: Metrics | null },
+): EmailServices & { close(): Promise<void> } {
   const webhookRepo = new WebhookRepository(knex);
   const messageRepo = new MessageRepository(knex);
   const webhookTargets = new WebhookTargetGuard(config.webhookAllowPrivate);
@@ -42,7 +50,16 @@ export function buildEmailServices(config: Config, knex: Knex, redisKeys: RedisK
   const deliveryQueue: DeliveryQueue = config.redis
     ? new BullDeliveryQueue({ url: config.redis.url, prefix: redisKeys.bullPrefix, policy, logger })
     : new MemoryDeliveryQueue(policy, logger);
-  deliveryQueue.start(new WebhookDeliverer(webhookRepo, webhookTargets, config.webhooks.timeoutMs, logger).deliver);
+  const deliverer = new WebhookDeliverer(webhookRepo, webhookTargets, config.webhooks.timeoutMs, logger);
+  const outcomes = observe.counters.webhookDeliveries;
+  deliveryQueue.start(async (job, attempt) => {
+    const outcome = await deliverer.deliver(job, attempt);
+    if (outcome === 'delivered') outcomes.delivered++;
+    else if (outcome === 'retry' && attempt < policy.maxAttempts) outcomes.retrying++;
+    else outcomes.failed++;
+    return outcome;
+  });
+  observe.metrics?.watchWebhookQueue(() => deliveryQueue.depth());
 
   const events = new EventPublisher(webhookRepo, deliveryQueue, logger);
   const mailTransport = createMailTransport(config.smtpUrl, config.mail.smtpTimeoutMs, logger);

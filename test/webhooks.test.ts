@@ -133,6 +133,7 @@ test.serial('a failing target is retried with backoff, the same event id each ti
   const account = await register(app);
   const h = await hook(account, ['inbox.created']);
   receiver.behave(h.path, (count) => (count < 3 ? 500 : 200));
+  const outcomes = { ...app.deps.counters.webhookDeliveries };
   await app.post('/v1/inboxes', { auth: account.key, body: { name: 'Retry me' } });
   const got = await receiver.waitFor(h.path, 3);
   t.is(new Set(got.map((d) => d.body.id)).size, 1, 'one event id across retries');
@@ -154,6 +155,9 @@ test.serial('a failing target is retried with backoff, the same event id each ti
   for (const a of attempts) t.true(a.durationMs >= 0);
   const page = await app.get(`/v1/webhooks/${h.id}/attempts?limit=1&before=${attempts[0].id}`, { auth: account.key });
   t.deepEqual(page.body.map((a: { id: string }) => a.id), [attempts[1].id]);
+  // The counters behind sendook_webhook_deliveries_total (tests in this file run serially).
+  const now = app.deps.counters.webhookDeliveries;
+  t.deepEqual([now.retrying - outcomes.retrying, now.delivered - outcomes.delivered, now.failed - outcomes.failed], [2, 1, 0]);
 });
 
 test.serial('a target that never succeeds gets exactly WEBHOOK_MAX_ATTEMPTS tries; a hung one times out', async (t) => {
@@ -173,6 +177,7 @@ test.serial('a target that never succeeds gets exactly WEBHOOK_MAX_ATTEMPTS trie
   t.true(hungAttempts.every((a: { durationMs: number }) => a.durationMs >= 390));
   await new Promise((r) => setTimeout(r, 500));
   t.is((await attemptsOf(failing.id)).length, 3, 'no fourth attempt');
+  t.true(app.deps.counters.webhookDeliveries.failed >= 2, 'both abandoned deliveries count as failed');
   t.is(receiver.at(failing.path).length, 3);
 });
 

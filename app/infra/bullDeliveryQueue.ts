@@ -66,6 +66,10 @@ export class BullDeliveryQueue implements DeliveryQueue {
     });
   }
 
+  depth(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+  }
+
   async close(): Promise<void> {
     // Running attempts end within their own timeout. BullMQ's close waits for Redis forever, so
     // when Redis is not there (or stops answering within the grace period) every connection it

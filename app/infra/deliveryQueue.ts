@@ -31,6 +31,8 @@ export interface DeliveryQueue {
   enqueue(job: DeliveryJob): Promise<void>;
   /** Stops taking jobs, lets running attempts finish and releases connections and timers. */
   close(): Promise<void>;
+  /** Jobs by state, for /metrics (read only when scraped). */
+  depth(): Promise<Record<string, number>>;
 }
 
 export const jobIdOf = (job: Pick<DeliveryJob, 'eventId' | 'webhookId'>): string => `${job.eventId}-${job.webhookId}`;

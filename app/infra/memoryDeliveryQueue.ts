@@ -31,6 +31,11 @@ export class MemoryDeliveryQueue implements DeliveryQueue {
     this.schedule(job, 1, 0);
   }
 
+  async depth(): Promise<Record<string, number>> {
+    // Queued ids cover jobs waiting for a slot or a retry and the running ones.
+    return { active: this.active, queued: this.queuedIds.size };
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
