@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ERRORS, type ErrorCode } from '../errors';
+import { WEBHOOK_EVENTS } from '../domain/email';
+import type { serializeInbox, serializeMessage, serializeThread, serializeWebhook, serializeWebhookAttempt } from '../http/emailSerializers';
 import type { serializeApiKey, serializeOrganization, serializeUser } from '../http/serializers';
 
 // The objects the API answers with, as zod schemas for the OpenAPI document. Request schemas live
@@ -65,6 +67,99 @@ export const serverHealth = z
 
 export const keyHealth = z.object({ healthy: z.literal(true), organizationId: id, apiKeyId: id }).meta({ id: 'KeyHealth' });
 
+// Email resources (docs/email.md), built by http/emailSerializers.ts.
+
+export const inboxObject = z
+  .object({
+    _id: id,
+    id,
+    organizationId: id,
+    name: z.string().optional().describe('absent when the inbox has no name'),
+    email: z.string().describe('unique across all organizations, case-insensitively; never changes'),
+    createdAt: time,
+    updatedAt: time,
+  })
+  .meta({ id: 'Inbox' });
+
+export const messageObject = z
+  .object({
+    _id: id,
+    id,
+    organizationId: id,
+    inboxId: id,
+    threadId: id,
+    direction: z.enum(['outbound', 'inbound']),
+    status: z
+      .enum(['sending', 'sent', 'failed', 'delivered', 'bounced', 'complained', 'rejected'])
+      .describe('`sending` until the mail server answers, then `sent` or `failed` (with `error`)'),
+    from: z.string(),
+    to: z.array(z.string()),
+    cc: z.array(z.string()),
+    bcc: z.array(z.string()).describe('shown to the owner only; in no header of the mail'),
+    labels: z.array(z.string()),
+    subject: z.string(),
+    text: z.string().nullable(),
+    html: z.string().nullable(),
+    attachments: z
+      .array(z.object({ name: z.string(), contentType: z.string(), size: z.number().int().describe('bytes, decoded') }))
+      .describe('what was attached; the contents are not kept'),
+    messageId: z.string().describe('the RFC 5322 Message-ID header, with angle brackets'),
+    inReplyTo: z.string().nullable(),
+    references: z.string().nullable(),
+    error: z.string().nullable().describe("the mail server's answer when `status` is `failed`"),
+    sentAt: time.nullable(),
+    createdAt: time,
+    updatedAt: time,
+  })
+  .meta({ id: 'Message' });
+
+export const threadObject = z
+  .object({
+    _id: id,
+    id,
+    organizationId: id,
+    inboxId: id,
+    subject: z.string().describe('that of the first message'),
+    messages: z.array(id).describe('message ids, oldest first'),
+    createdAt: time,
+    updatedAt: time.describe('moves with every message added'),
+  })
+  .meta({ id: 'Thread' });
+
+export const threadWithMessages = threadObject
+  .extend({ messages: z.array(messageObject).describe('the messages in full, oldest first (at most the last 500)') })
+  .meta({ id: 'ThreadWithMessages' });
+
+export const webhookObject = z
+  .object({ _id: id, id, organizationId: id, url: z.string().describe('exactly as given'), events: z.array(z.enum(WEBHOOK_EVENTS)), createdAt: time, updatedAt: time })
+  .meta({ id: 'Webhook' });
+
+export const createdWebhookObject = webhookObject
+  .extend({ secret: z.string().describe('whsec_ + 32 characters, the HMAC key of Sendook-Signature. Shown only in this response.') })
+  .meta({ id: 'WebhookWithSecret' });
+
+export const webhookTestResult = success.extend({ eventId: z.string().describe('the queued `webhook.test` event') }).meta({ id: 'WebhookTestQueued' });
+
+export const webhookAttemptObject = z
+  .object({
+    _id: id,
+    id,
+    organizationId: id,
+    webhookId: id,
+    eventId: z.string(),
+    event: z.enum([...WEBHOOK_EVENTS, 'webhook.test']),
+    inboxId: id.nullable(),
+    messageId: id.nullable(),
+    attempt: z.number().int().describe('1 for the first try, 2 for the first retry, ...'),
+    success: z.boolean(),
+    status: z.number().int().nullable().describe("the target's HTTP status; null when no answer came"),
+    durationMs: z.number(),
+    error: z.string().nullable(),
+    createdAt: time,
+    updatedAt: time,
+  })
+  .meta({ id: 'WebhookAttempt' });
+
 export const errorEnvelope = z
   .object({
     error: z.string().describe('human-readable message'),
@@ -86,14 +181,33 @@ export const namedObjects = [
   success,
   serverHealth,
   keyHealth,
+  inboxObject,
+  messageObject,
+  threadObject,
+  threadWithMessages,
+  webhookObject,
+  createdWebhookObject,
+  webhookTestResult,
+  webhookAttemptObject,
   errorEnvelope,
 ];
 
 // Compile-time ties: a serializer that changes shape without its schema does not build.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// The email serializers' iso() helper is typed `string | null` even for createdAt/updatedAt, which
+// are never null; widen just those two so every other field stays tied exactly. Drop this once
+// emailSerializers.ts overloads iso() as http/serializers.ts does.
+type Loose<T> = Omit<T, 'createdAt' | 'updatedAt'> & { createdAt: string | null; updatedAt: string | null };
 const tied: [
   Same<z.output<typeof userObject>, ReturnType<typeof serializeUser>>,
   Same<z.output<typeof organizationObject>, ReturnType<typeof serializeOrganization>>,
   Same<z.output<typeof apiKeyObject>, ReturnType<typeof serializeApiKey>>,
-] = [true, true, true];
+  Same<Loose<z.output<typeof inboxObject>>, ReturnType<typeof serializeInbox>>,
+  Same<Loose<z.output<typeof messageObject>>, ReturnType<typeof serializeMessage>>,
+  // One serializer for both: lists pass message ids, GET of one thread the messages in full.
+  Same<Loose<Omit<z.output<typeof threadObject>, 'messages'>> & { messages: (string | Loose<z.output<typeof messageObject>>)[] }, ReturnType<typeof serializeThread>>,
+  Same<Loose<z.output<typeof webhookObject>>, ReturnType<typeof serializeWebhook>>,
+  Same<Loose<z.output<typeof createdWebhookObject>>, ReturnType<typeof serializeWebhook> & { secret: string }>,
+  Same<Loose<z.output<typeof webhookAttemptObject>>, ReturnType<typeof serializeWebhookAttempt>>,
+] = [true, true, true, true, true, true, true, true, true];
 void tied;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ErrorCode } from '../errors';
 import { apiKeyRoutes } from './catalogue/apiKeys';
 import { publicRoutes, v1OnlyRoutes } from './catalogue/account';
+import { emailRoutes } from './catalogue/email';
 
 // The route catalogue: one entry per method and path the app serves, from which
 // app/openapi/document.ts builds GET /openapi.json. test/openapi.test.ts compares it with the
@@ -54,8 +55,8 @@ export const MOUNTS = [
   { prefix: '/organizations/:orgId', auth: 'accessToken', operationSuffix: 'InOrganization', tagSuffix: ' (by organization)' },
 ] as const;
 
-/** The resource routers' routes: add inboxes, messages, threads and webhooks here. */
-export const resourceRoutes: readonly ResourceRouteDoc[] = [...apiKeyRoutes];
+/** The resource routers' routes. */
+export const resourceRoutes: readonly ResourceRouteDoc[] = [...apiKeyRoutes, ...emailRoutes];
 
 export const routeCatalogue: readonly RouteDoc[] = [
   ...publicRoutes,
