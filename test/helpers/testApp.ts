@@ -49,10 +49,16 @@ export class TestApp {
   patch = <T = any>(path: string, options?: RequestOptions) => this.request<T>('PATCH', path, options);
   delete = <T = any>(path: string, options?: RequestOptions) => this.request<T>('DELETE', path, options);
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    await this.deps.close();
+  private closing: Promise<void> | null = null;
+
+  /** Idempotent: a test may close its instance early and the world closes it again. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.server.closeAllConnections();
+      await new Promise<void>((resolve) => this.server.close(() => resolve()));
+      await this.deps.close();
+    })();
+    return this.closing;
   }
 }
 
