@@ -1,9 +1,9 @@
 import type { Inbox, Message, Thread, Webhook, WebhookAttempt } from '../domain/email';
+import { iso } from './serializers';
 
 // Wire shapes of the email resources (contract sections 4 and 6). Webhook payloads use the same
 // shapes, so a receiver sees exactly what the API would answer.
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** An inbox created without a name has no `name` key at all (as Sendook answers). */
 export function serializeInbox(inbox: Inbox) {

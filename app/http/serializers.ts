@@ -3,9 +3,10 @@ import type { ApiKey, Organization, User } from '../domain/types';
 // Contract section 4: every object carries `_id` and `id` (same value) and ISO 8601 UTC times.
 
 // Overloaded so a time that cannot be null is typed `string` (app/openapi/objects.ts relies on it).
-function iso(ms: number): string;
-function iso(ms: number | null): string | null;
-function iso(ms: number | null): string | null {
+/** ISO 8601 UTC; typed `string` for a time that is never null. */
+export function iso(ms: number): string;
+export function iso(ms: number | null): string | null;
+export function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 

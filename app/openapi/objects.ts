@@ -194,20 +194,16 @@ export const namedObjects = [
 
 // Compile-time ties: a serializer that changes shape without its schema does not build.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-// The email serializers' iso() helper is typed `string | null` even for createdAt/updatedAt, which
-// are never null; widen just those two so every other field stays tied exactly. Drop this once
-// emailSerializers.ts overloads iso() as http/serializers.ts does.
-type Loose<T> = Omit<T, 'createdAt' | 'updatedAt'> & { createdAt: string | null; updatedAt: string | null };
 const tied: [
   Same<z.output<typeof userObject>, ReturnType<typeof serializeUser>>,
   Same<z.output<typeof organizationObject>, ReturnType<typeof serializeOrganization>>,
   Same<z.output<typeof apiKeyObject>, ReturnType<typeof serializeApiKey>>,
-  Same<Loose<z.output<typeof inboxObject>>, ReturnType<typeof serializeInbox>>,
-  Same<Loose<z.output<typeof messageObject>>, ReturnType<typeof serializeMessage>>,
+  Same<z.output<typeof inboxObject>, ReturnType<typeof serializeInbox>>,
+  Same<z.output<typeof messageObject>, ReturnType<typeof serializeMessage>>,
   // One serializer for both: lists pass message ids, GET of one thread the messages in full.
-  Same<Loose<Omit<z.output<typeof threadObject>, 'messages'>> & { messages: (string | Loose<z.output<typeof messageObject>>)[] }, ReturnType<typeof serializeThread>>,
-  Same<Loose<z.output<typeof webhookObject>>, ReturnType<typeof serializeWebhook>>,
-  Same<Loose<z.output<typeof createdWebhookObject>>, ReturnType<typeof serializeWebhook> & { secret: string }>,
-  Same<Loose<z.output<typeof webhookAttemptObject>>, ReturnType<typeof serializeWebhookAttempt>>,
+  Same<Omit<z.output<typeof threadObject>, 'messages'> & { messages: (string | z.output<typeof messageObject>)[] }, ReturnType<typeof serializeThread>>,
+  Same<z.output<typeof webhookObject>, ReturnType<typeof serializeWebhook>>,
+  Same<z.output<typeof createdWebhookObject>, ReturnType<typeof serializeWebhook> & { secret: string }>,
+  Same<z.output<typeof webhookAttemptObject>, ReturnType<typeof serializeWebhookAttempt>>,
 ] = [true, true, true, true, true, true, true, true, true];
 void tied;
