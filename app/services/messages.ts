@@ -16,17 +16,8 @@ export interface Attachment {
   content: Buffer;
 }
 
-/** A send request after validation (routes/messages/schemas.ts). */
-export interface NewMessage {
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  labels: string[];
-  subject: string;
-  text: string | null;
-  html: string | null;
-  attachments: Attachment[];
-}
+/** A send request after validation (routes/messages/schemas.ts): the message's own fields. */
+export type NewMessage = Pick<Message, 'to' | 'cc' | 'bcc' | 'labels' | 'subject' | 'text' | 'html'> & { attachments: Attachment[] };
 
 export interface ReplyBody {
   text: string | null;
