@@ -16,6 +16,9 @@ async function setup(t: { teardown(fn: () => Promise<void>): void }, env: Record
   // (shutdown during an outage is bounded, but leaves BullMQ's timers to a process exit).
   t.teardown(async () => {
     redis.thaw();
+    // BullMQ reconnects on its own schedule after a restart; a clean close needs it connected.
+    const queue = app.deps.deliveryQueue as unknown as { connected?: boolean };
+    for (let i = 0; i < 100 && queue.connected === false; i++) await new Promise((r) => setTimeout(r, 50));
     await app.close();
     await redis.stop();
   });

@@ -66,6 +66,11 @@ export class BullDeliveryQueue implements DeliveryQueue {
     });
   }
 
+  /** Both of its connections are up (a clean close needs them). */
+  get connected(): boolean {
+    return this.workerConnection.status === 'ready' && this.queueConnection.status === 'ready';
+  }
+
   depth(): Promise<Record<string, number>> {
     return this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
   }
@@ -75,7 +80,7 @@ export class BullDeliveryQueue implements DeliveryQueue {
     // when Redis is not there (or stops answering within the grace period) every connection it
     // holds, its internal blocking one included, is cut instead; nothing then holds the process.
     this.closing = true;
-    const redisUp = this.workerConnection.status === 'ready' && this.queueConnection.status === 'ready';
+    const redisUp = this.connected;
     const closing = Promise.allSettled([this.worker?.close(), this.queue.close()]);
     const closed = redisUp && (await settlesWithin(closing, CLOSE_GRACE_MS));
     if (!closed) await settlesWithin(Promise.allSettled([this.worker?.disconnect(), this.queue.disconnect()]), 1000);
