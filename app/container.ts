@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config';
 import { createKnex, ensureDatabase, migrateLatest } from '../db/knex';
-import { TieredCache } from './cache/tieredCache';
+import { TieredCache, type TieredCacheOptions } from './cache/tieredCache';
 import { redisSharedStore } from './cache/sharedStore';
 import { keyStateOf, type KeyState, type Organization } from './domain/types';
 import { buildEmailServices, type EmailServices } from './emailServices';
@@ -80,25 +80,26 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
   const users = new UserRepository(knex);
   const orgRepo = new OrganizationRepository(knex);
   const keyRepo = new ApiKeyRepository(knex, counters);
-  const keyCache = new TieredCache<KeyState>({
-    local: { max: config.keyCache.max, ttlMs: config.keyCache.ttlMs, negativeTtlMs: config.keyCache.negativeTtlMs },
-    stats: counters.keyCache,
-    shared,
+  // The key and organization caches share tiers, TTLs and sizes; they differ in key and loader.
+  const tieredCache = <T extends object>(own: Pick<TieredCacheOptions<T>, 'sharedKey' | 'load' | 'stats' | 'disabled'>) =>
+    new TieredCache<T>({
+      local: { max: config.keyCache.max, ttlMs: config.keyCache.ttlMs, negativeTtlMs: config.keyCache.negativeTtlMs },
+      shared,
+      sharedTtlSeconds: config.keyCache.redisTtlSeconds,
+      negativeSharedTtlSeconds: config.keyCache.negativeRedisTtlSeconds,
+      ...own,
+    });
+  const keyCache = tieredCache<KeyState>({
     sharedKey: (hash) => redisKeys.apiKey(hash),
-    sharedTtlSeconds: config.keyCache.redisTtlSeconds,
-    negativeSharedTtlSeconds: config.keyCache.negativeRedisTtlSeconds,
-    disabled: config.keyCache.disabled,
     load: async (hash) => {
       const key = await keyRepo.findByHash(hash);
       return key && keyStateOf(key);
     },
+    stats: counters.keyCache,
+    disabled: config.keyCache.disabled,
   });
-  const orgCache = new TieredCache<Organization>({
-    local: { max: config.keyCache.max, ttlMs: config.keyCache.ttlMs, negativeTtlMs: config.keyCache.negativeTtlMs },
-    shared,
+  const orgCache = tieredCache<Organization>({
     sharedKey: (id) => redisKeys.org(id),
-    sharedTtlSeconds: config.keyCache.redisTtlSeconds,
-    negativeSharedTtlSeconds: config.keyCache.negativeRedisTtlSeconds,
     load: (id) => orgRepo.findById(id),
     stats: counters.orgCache,
   });
