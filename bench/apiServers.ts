@@ -38,6 +38,8 @@ const MARGIN_MS = 10_000;
 export class ApiServers {
   private current: { kind: ServerKind; server: BenchServer; startedAt: number; servedManyKeys: boolean } | null = null;
   private migrated = false;
+  /** The API's recorded responses (bench/fixtures.ts), which the floor answers with as bare Koa does. */
+  responses: string | null = null;
 
   constructor(
     private readonly plan: CpuPlan,
@@ -54,10 +56,18 @@ export class ApiServers {
       return { server: c.server, fresh: false };
     }
     await this.stop();
-    const server = await BenchServer.api(kind, this.plan, serverEnv(kind, this.world, this.redisUrl, !this.migrated));
-    this.migrated = true;
+    const server =
+      kind === 'floor'
+        ? await BenchServer.floor(this.plan, { REDIS_URL: this.redisUrl, REDIS_PREFIX: this.world.redisPrefix, BARE_RESPONSES: this.responsesFile() })
+        : await BenchServer.api(kind, this.plan, serverEnv(kind, this.world, this.redisUrl, !this.migrated));
+    this.migrated ||= kind !== 'floor';
     this.current = { kind, server, startedAt: Date.now(), servedManyKeys: servesManyKeys };
     return { server, fresh: true };
+  }
+
+  private responsesFile(): string {
+    if (!this.responses) throw new Error('the floor needs the recorded responses: set ApiServers.responses first');
+    return this.responses;
   }
 
   async stop(): Promise<void> {

@@ -22,6 +22,27 @@ export interface BenchResults {
   targets: Target[];
   /** Median pair ratio of the warm-key scenario: the number the last line prints. */
   headlineRatio: number | null;
+  /** What the unavoidable work alone reached in this run, when the floor scenario ran. */
+  floor: Floor | null;
+}
+
+export interface Floor {
+  /** The floor scenario's median pair ratio to bare Koa. */
+  ratioToBare: number;
+  /** The warm key's ratio divided by the floor's: how much of what is reachable the API reached. */
+  warmKeyShare: number | null;
+}
+
+export function floorOf(byName: Map<string, ScenarioResult>): Floor | null {
+  const floor = byName.get('floor');
+  if (!floor) return null;
+  const warm = byName.get('warm-key');
+  return { ratioToBare: floor.ratioToBare, warmKeyShare: warm ? round(warm.ratioToBare / floor.ratioToBare, 2) : null };
+}
+
+export function floorSentence(f: Floor): string {
+  const share = f.warmKeyShare === null ? '' : `; the warm key reached ${f.warmKeyShare} of the floor`;
+  return `the unavoidable work alone (one SHA-256, a Map lookup, one RateLimiterRedis consume) reached ${f.ratioToBare} of bare Koa${share}`;
 }
 
 export interface Target {
@@ -114,6 +135,7 @@ export function toMarkdown(r: BenchResults): string {
     '| --- | --- | --- |',
     ...r.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`),
     '',
+    ...(r.floor ? [`Floor: ${floorSentence(r.floor)}.`, ''] : []),
     `ratio pipeline/bare-koa: ${r.headlineRatio ?? 'n/a'}`,
     '',
   ];

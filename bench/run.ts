@@ -7,7 +7,7 @@ import { planCpus, pinSelf } from './cpus';
 import { provisionFixtures, recordResponses } from './fixtures';
 import { measure } from './measure';
 import { readBenchOptions, ROOT } from './options';
-import { checkTargets, writeResults, type BenchResults, type ScenarioResult } from './report';
+import { checkTargets, floorOf, floorSentence, writeResults, type BenchResults, type ScenarioResult } from './report';
 import { scenarios } from './scenarios';
 import { BenchServer } from './servers';
 import { ServerStatus } from './serverStatus';
@@ -44,12 +44,14 @@ async function main(): Promise<void> {
     log(`provisioning ${spreadKeys} keys over ${spreadOrganizations} organizations and ${coldKeys} cold keys (database ${world.databaseName}, prefix ${world.redisPrefix})`);
     const { server: provisioning } = await apis.use('authThrottle', 0);
     const fixtures = await provisionFixtures(provisioning.url, world.databaseUrl, { spreadKeys, spreadOrganizations, coldKeys });
-    await recordResponses(provisioning.url, fixtures, join(temp, 'responses.json'));
+    const responses = join(temp, 'responses.json');
+    await recordResponses(provisioning.url, fixtures, responses);
+    apis.responses = responses;
     // Creating a key through the API caches it; forget every cached key (the measuring servers
     // start with empty in-process caches) so that every scenario warms its own keys.
     await apis.stop();
     await world.deleteKeys('apikey:*');
-    bare = await BenchServer.bare(plan, join(temp, 'responses.json'));
+    bare = await BenchServer.bare(plan, responses);
     const status = new ServerStatus(world.mysql, world.redis);
     await status.calibrate();
 
@@ -96,10 +98,12 @@ async function main(): Promise<void> {
       scenarios: results,
       targets: checkTargets(byName),
       headlineRatio: byName.get('warm-key')?.ratioToBare ?? null,
+      floor: floorOf(byName),
     };
     const files = writeResults(options.outputDir, output);
     log(`results: ${files.json}, ${files.markdown}`);
     for (const t of output.targets) log(`  ${t.met ? 'met ' : 'MISS'}  ${t.target}: ${t.measured}`);
+    if (output.floor) log(`  floor: ${floorSentence(output.floor)}`);
     console.log(`ratio pipeline/bare-koa: ${output.headlineRatio ?? 'n/a'}`);
   } finally {
     await cleanup();

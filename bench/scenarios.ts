@@ -2,7 +2,7 @@ import { KeySource } from './keySource';
 import type { Load } from './slice';
 
 /** Which API configuration a scenario runs against (see serverEnv in bench/run.ts). */
-export type ServerKind = 'main' | 'keyCacheDisabled' | 'authThrottle';
+export type ServerKind = 'main' | 'keyCacheDisabled' | 'authThrottle' | 'floor';
 
 /** The keys the bench provisioned (and made up) before measuring. */
 export interface Fixtures {
@@ -42,6 +42,8 @@ const health = '/v1/health';
  * results pick it up, and BENCH_SCENARIOS=<name> runs it alone.
  */
 export const scenarios: Scenario[] = [
+  // Not the API: the most any implementation could reach here (bench/floorKoa.ts).
+  scenario('floor', 'reference, not the API: bare Koa + one SHA-256, a Map lookup, one RateLimiterRedis consume', 'floor', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 2 }),
   scenario('warm-key', 'warm key, GET /v1/health', 'main', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 3 }),
   scenario('over-budget', 'organization over its budget (429)', 'main', (f) => ({ path: health, keys: KeySource.same(f.overBudgetKey) })),
   scenario('malformed-key', 'malformed keys (bad checksum)', 'main', (f) => ({ path: health, keys: KeySource.rotate(f.malformedKeys) })),

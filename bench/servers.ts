@@ -13,7 +13,7 @@ export const ZERO_COUNTERS: CounterSnapshot = { mysqlQueries: 0, keyLookupQuerie
 const PROBE = join(ROOT, 'bench', 'probe', 'countersProbe.cjs');
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ: 100 on every Linux the bench targets
 
-/** A server process the bench started: the API (dist or sources) or the bare Koa reference. */
+/** A server process the bench started: the API (dist or sources), the bare Koa reference or the floor. */
 export class BenchServer {
   private output = '';
   private readonly exited: Promise<number | null>;
@@ -37,6 +37,12 @@ export class BenchServer {
   static bare(plan: CpuPlan, responsesFile: string): Promise<BenchServer> {
     const argv = ['--import', 'tsx', join(ROOT, 'bench', 'bareKoa.ts')];
     return BenchServer.start('bare-koa', plan, argv, { BARE_RESPONSES: responsesFile }, '/v1/health');
+  }
+
+  /** Starts the floor reference (bench/floorKoa.ts): bare Koa plus only the unavoidable work. */
+  static floor(plan: CpuPlan, env: Record<string, string>): Promise<BenchServer> {
+    const argv = ['--import', 'tsx', join(ROOT, 'bench', 'floorKoa.ts')];
+    return BenchServer.start('floor', plan, argv, { NODE_ENV: 'production', ...env }, '/v1/health');
   }
 
   private static async start(name: string, plan: CpuPlan, nodeArgs: string[], env: Record<string, string>, probePath: string) {
