@@ -44,8 +44,8 @@ test('SIGTERM during load finishes every in-flight request, resets no connection
   };
   const inFlight = Array.from({ length: 20 }, () =>
     list().then(
-      async (r) => ({ status: r.status, connection: r.headers.get('connection'), body: await r.json() }),
-      (err: Error) => ({ status: 0, connection: null, body: String(err.cause ?? err) }),
+      async (r) => ({ status: r.status, connection: r.headers.get('connection'), at: Date.now(), body: await r.json() }),
+      (err: Error) => ({ status: 0, connection: null, at: Date.now(), body: String(err.cause ?? err) }),
     ),
   );
   while (listQueries < 20) await new Promise((r) => setTimeout(r, 10));
@@ -58,6 +58,11 @@ test('SIGTERM during load finishes every in-flight request, resets no connection
     JSON.stringify(results.filter((r) => r.status !== 200)),
   );
   t.true(results.every((r) => Array.isArray(r.body)));
+  // Every response written after the signal tells its keep-alive client not to reuse the
+  // connection (a few may have been answered just before it: the wait above counts SQL chunks).
+  const afterSignal = results.filter((r) => r.at > stoppedAt);
+  t.true(afterSignal.length >= 10, `${afterSignal.length} responses after SIGTERM`);
+  t.deepEqual(afterSignal.map((r) => r.connection), Array(afterSignal.length).fill('close'));
   t.is(await exited, 0);
   t.log(`exit ${Date.now() - stoppedAt} ms after SIGTERM`);
   t.regex(server.output(), /shutting down/);
