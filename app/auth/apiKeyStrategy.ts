@@ -2,7 +2,7 @@ import { Strategy } from 'passport-strategy';
 import type { ErrorCode } from '../errors';
 import { parseBearer } from '../lib/bearer';
 import { API_KEY_PREFIX, isWellFormed } from '../lib/credentials';
-import type { KeyVerifier } from '../services/keyVerifier';
+import type { KeyVerification, KeyVerifier } from '../services/keyVerifier';
 
 /** What the strategy reads: the header, or the secret extractApiKey already found in it. */
 export interface ApiKeyRequest {
@@ -35,10 +35,23 @@ export class ApiKeyStrategy extends Strategy {
       if (!isWellFormed(raw, API_KEY_PREFIX)) return this.fail(challenge('malformed_api_key'), 401);
       secret = raw;
     }
-    this.verifier.verify(secret).then(
-      (result) => (result.ok ? this.success(result.key) : this.fail(challenge(result.code), 401)),
+    let result: KeyVerification | Promise<KeyVerification>;
+    try {
+      result = this.verifier.verify(secret);
+    } catch (err) {
+      return this.error(err as Error);
+    }
+    // A key this process holds is decided now, without a promise (strategyRunner returns it).
+    if (!(result instanceof Promise)) return this.decide(result);
+    result.then(
+      (r) => this.decide(r),
       (err: Error) => this.error(err),
     );
+  }
+
+  private decide(result: KeyVerification): void {
+    if (result.ok) this.success(result.key);
+    else this.fail(challenge(result.code), 401);
   }
 }
 

@@ -47,18 +47,31 @@ export class TieredCache<T extends object> {
   }
 
   get(id: string): Promise<T | null> {
+    const hit = this.peek(id);
+    return hit === undefined ? this.miss(id) : Promise.resolve(hit);
+  }
+
+  /**
+   * The in-process tier only, synchronously: the record, null for a cached miss, undefined when
+   * this process does not hold the id (then call get). The request path uses it to answer warm
+   * keys without a promise; a hit counts in the stats exactly as one through get.
+   */
+  peek(id: string): T | null | undefined {
     // The caches-disabled baseline bypasses both tiers and the single-flight too, so that every
     // request costs exactly one database lookup: the cost the caches exist to avoid.
-    if (this.options.disabled) return this.options.load(id);
+    if (this.options.disabled) return undefined;
     const hit = this.local.get(id);
-    if (hit !== undefined) {
-      if (hit === MISS) {
-        this.stats.memoryNegativeHits++;
-        return Promise.resolve(null);
-      }
-      this.stats.memoryHits++;
-      return Promise.resolve(hit);
+    if (hit === undefined) return undefined;
+    if (hit === MISS) {
+      this.stats.memoryNegativeHits++;
+      return null;
     }
+    this.stats.memoryHits++;
+    return hit;
+  }
+
+  private miss(id: string): Promise<T | null> {
+    if (this.options.disabled) return this.options.load(id);
     const running = this.inflight.get(id);
     if (running) {
       this.stats.coalesced++;

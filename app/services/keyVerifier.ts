@@ -7,17 +7,26 @@ export type KeyVerification = { ok: true; key: KeyState; hash: string } | { ok: 
 
 /**
  * Verifies a well-formed API key: hash, tiered lookup, state checks. Expected denials are values;
- * a lookup that cannot be answered (Redis and MySQL both failing) throws.
+ * a lookup that cannot be answered (Redis and MySQL both failing) throws, or rejects.
  */
 export class KeyVerifier {
   constructor(private readonly keys: TieredCache<KeyState>) {}
 
-  async verify(secret: string, now = Date.now()): Promise<KeyVerification> {
+  /**
+   * Synchronous when this process holds the key (the warm path allocates no promise), a promise
+   * when it has to ask Redis or MySQL. `await` takes either.
+   */
+  verify(secret: string, now = Date.now()): KeyVerification | Promise<KeyVerification> {
     const hash = hashSecret(secret);
-    const key = await this.keys.get(hash);
-    if (key === null || key.deleted) return { ok: false, code: 'invalid_api_key', hash };
-    if (!key.active) return { ok: false, code: 'api_key_inactive', hash };
-    if (key.expiresAt !== null && key.expiresAt <= now) return { ok: false, code: 'api_key_expired', hash };
-    return { ok: true, key, hash };
+    const cached = this.keys.peek(hash);
+    if (cached !== undefined) return judge(cached, hash, now);
+    return this.keys.get(hash).then((key) => judge(key, hash, now));
   }
+}
+
+function judge(key: KeyState | null, hash: string, now: number): KeyVerification {
+  if (key === null || key.deleted) return { ok: false, code: 'invalid_api_key', hash };
+  if (!key.active) return { ok: false, code: 'api_key_inactive', hash };
+  if (key.expiresAt !== null && key.expiresAt <= now) return { ok: false, code: 'api_key_expired', hash };
+  return { ok: true, key, hash };
 }

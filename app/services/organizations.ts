@@ -37,6 +37,11 @@ export class OrganizationService {
     return this.cache.get(orgId);
   }
 
+  /** The same, synchronously, when this process holds it; undefined when it must ask (cached). */
+  held(orgId: string): Organization | null | undefined {
+    return this.cache.peek(orgId);
+  }
+
   listForMember(userId: string, page: Page): Promise<Organization[]> {
     return this.repo.listForMember(userId, page);
   }
