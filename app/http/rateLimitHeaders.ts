@@ -1,12 +1,13 @@
 import type { Context } from 'koa';
 import type { RateLimitDecision } from '../services/rateLimits';
+import { setHeader } from './setHeader';
 
 /** Contract section 4's RateLimit-* headers, plus Sendook-Degraded while Redis is not answering. */
 export function setRateLimitHeaders(ctx: Context, decision: RateLimitDecision): void {
-  ctx.set('RateLimit-Limit', String(decision.limit));
-  ctx.set('RateLimit-Remaining', String(decision.remaining));
-  ctx.set('RateLimit-Reset', String(decision.resetSeconds));
-  ctx.set('RateLimit-Policy', decision.policy);
-  if (decision.degraded) ctx.set('Sendook-Degraded', 'redis');
-  if (!decision.allowed) ctx.set('Retry-After', String(Math.max(1, decision.resetSeconds)));
+  setHeader(ctx, 'RateLimit-Limit', decision.limitHeader);
+  setHeader(ctx, 'RateLimit-Remaining', String(decision.remaining));
+  setHeader(ctx, 'RateLimit-Reset', String(decision.resetSeconds));
+  setHeader(ctx, 'RateLimit-Policy', decision.policy);
+  if (decision.degraded) setHeader(ctx, 'Sendook-Degraded', 'redis');
+  if (!decision.allowed) setHeader(ctx, 'Retry-After', String(Math.max(1, decision.resetSeconds)));
 }

@@ -12,6 +12,8 @@ export interface Budget {
 export interface RateLimitDecision {
   allowed: boolean;
   limit: number;
+  /** `limit` as the header's text, made once per budget. */
+  limitHeader: string;
   remaining: number;
   /** Seconds until the bucket refills. */
   resetSeconds: number;
@@ -26,6 +28,7 @@ interface LimiterPair {
   /** Used only while the primary (Redis) fails; its budget is divided by INSTANCE_COUNT. */
   fallback: RateLimiterAbstract | null;
   policy: string;
+  limitHeader: string;
 }
 
 /**
@@ -69,9 +72,9 @@ export class BucketFamily {
     // down is our fault, not the client's, and the fallback bucket caps what one instance admits.
     if (pair.fallback && health && !health.available()) return this.consumeFallback(pair, id, budget, points);
     try {
-      return this.decision(await pair.primary.consume(id, points), true, budget, pair.policy, false);
+      return this.decision(await pair.primary.consume(id, points), true, budget, pair, false);
     } catch (err) {
-      if (err instanceof RateLimiterRes) return this.decision(err, false, budget, pair.policy, false);
+      if (err instanceof RateLimiterRes) return this.decision(err, false, budget, pair, false);
       if (!pair.fallback) throw err;
       health?.reportFailure(err);
       return this.consumeFallback(pair, id, budget, points);
@@ -87,14 +90,14 @@ export class BucketFamily {
     try {
       const res = await pair.fallback!.consume(id, points);
       this.options.counters.degradedAdmits++;
-      return this.decision(res, true, budget, pair.policy, true);
+      return this.decision(res, true, budget, pair, true);
     } catch (err) {
-      if (err instanceof RateLimiterRes) return this.decision(err, false, budget, pair.policy, true);
+      if (err instanceof RateLimiterRes) return this.decision(err, false, budget, pair, true);
       throw err;
     }
   }
 
-  private decision(res: RateLimiterRes, allowed: boolean, budget: Budget, policy: string, degraded: boolean): RateLimitDecision {
+  private decision(res: RateLimiterRes, allowed: boolean, budget: Budget, pair: LimiterPair, degraded: boolean): RateLimitDecision {
     const stats = this.stats;
     if (degraded) {
       if (allowed) stats.degradedAllowed++;
@@ -104,9 +107,10 @@ export class BucketFamily {
     return {
       allowed,
       limit: budget.points,
+      limitHeader: pair.limitHeader,
       remaining: Math.max(0, Math.min(budget.points, res.remainingPoints)),
       resetSeconds: Math.max(0, Math.ceil(res.msBeforeNext / 1000)),
-      policy,
+      policy: pair.policy,
       degraded,
     };
   }
@@ -128,7 +132,8 @@ export class BucketFamily {
     const { redis, keyPrefix, instanceCount } = this.options;
     const blockDuration = this.options.blockSeconds ?? 0;
     const policy = `${points};w=${duration}`;
-    if (!redis) return { primary: new RateLimiterMemory({ keyPrefix, points, duration, blockDuration }), fallback: null, policy };
+    const limitHeader = String(points);
+    if (!redis) return { primary: new RateLimiterMemory({ keyPrefix, points, duration, blockDuration }), fallback: null, policy, limitHeader };
     return {
       primary: new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration, blockDuration, rejectIfRedisNotReady: true }),
       fallback: new RateLimiterMemory({
@@ -138,6 +143,7 @@ export class BucketFamily {
         blockDuration,
       }),
       policy,
+      limitHeader,
     };
   }
 }
