@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import type { Context, Middleware, Next } from 'koa';
 import getRawBody from 'raw-body';
 import { ApiError } from '../errors';
 
@@ -16,19 +16,23 @@ declare module 'koa' {
  * JSON or invalid UTF-8 400; a request without a body (or an empty one) reads as `{}`.
  */
 export function jsonBody(limit: string): Middleware {
-  return async function jsonBodyMiddleware(ctx, next) {
+  // Not async itself: most /v1 requests are reads, and they pass through without a promise.
+  return function jsonBodyMiddleware(ctx, next) {
     const skip = ctx.method === 'GET' || ctx.method === 'HEAD' || ctx.method === 'DELETE' || ctx.request.body !== undefined;
-    if (skip) return next();
-    // null: no body at all (an empty one counts as none); false: a body of another type.
-    const isJson = ctx.request.length === 0 ? null : ctx.is('application/json');
-    if (isJson === false) throw new ApiError('unsupported_media_type');
-    if (isJson === null) {
-      ctx.request.body = {};
-      return next();
-    }
-    ctx.request.body = parse(await read(ctx.req, limit, ctx.request.length));
-    return next();
+    return skip ? next() : readBody(ctx, next, limit);
   };
+}
+
+async function readBody(ctx: Context, next: Next, limit: string): Promise<unknown> {
+  // null: no body at all (an empty one counts as none); false: a body of another type.
+  const isJson = ctx.request.length === 0 ? null : ctx.is('application/json');
+  if (isJson === false) throw new ApiError('unsupported_media_type');
+  if (isJson === null) {
+    ctx.request.body = {};
+    return next();
+  }
+  ctx.request.body = parse(await read(ctx.req, limit, ctx.request.length));
+  return next();
 }
 
 async function read(req: NodeJS.ReadableStream, limit: string, length: number | undefined): Promise<Buffer> {
