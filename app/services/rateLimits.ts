@@ -59,9 +59,10 @@ export class BucketFamily {
     },
   ) {
     this.stats = options.stats ?? new LimiterStats();
-    // RateLimiterRedis defines its Lua command on the client when constructed. An auto-pipeline
-    // opened before that definition lacks the command and ioredis then crashes on its results,
-    // so at least one limiter must exist before any traffic.
+    // RateLimiterRedis defines its Lua command on the client when constructed. With ioredis
+    // auto-pipelining (off today, see app/infra/redis.ts), a pipeline opened before that
+    // definition lacks the command and ioredis crashes on its results, so at least one limiter
+    // is made before any traffic.
     this.limiterFor(options.defaultBudget);
   }
 
