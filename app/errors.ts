@@ -48,8 +48,14 @@ export class ApiError extends Error {
     /** Extra response headers, e.g. Retry-After. */
     readonly headers?: Record<string, string>,
   ) {
+    // A 4xx is an answer, not a bug: its stack is never logged or shown, and capturing one was
+    // most of what a 401 or 429 cost the request path. 5xx keep theirs for the error log.
+    const status = ERRORS[code][0];
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (status < 500) Error.stackTraceLimit = 0;
     super(message ?? ERRORS[code][1]);
-    this.status = ERRORS[code][0];
+    Error.stackTraceLimit = stackTraceLimit;
+    this.status = status;
   }
 }
 
