@@ -10,7 +10,7 @@ import { MYSQL_SERVER_URL, REDIS_URL } from './helpers/services';
 // `npm run bench` for one second per scenario, on a few scenarios so that it stays well under a
 // minute: the output's shape, the exact counts that do not depend on the machine's speed, and
 // that the bench removed its own database and Redis prefix. Timings are not asserted.
-const SCENARIOS = ['warm-key', 'over-budget', 'malformed-key'];
+const SCENARIOS = ['floor', 'warm-key', 'over-budget', 'malformed-key'];
 
 test('npm run bench: results as JSON and Markdown, the ratio as the last line, nothing left behind', async (t) => {
   t.timeout(120_000);
@@ -46,7 +46,7 @@ test('npm run bench: results as JSON and Markdown, the ratio as the last line, n
     t.true(Number.isFinite(s.api.latencyMs.p50) && Number.isFinite(s.api.latencyMs.p99), s.name);
     t.is(s.api.errors, 0, s.name);
   }
-  const [warm, overBudget, malformed] = results.scenarios;
+  const [floor, warm, overBudget, malformed] = results.scenarios;
   t.deepEqual(Object.keys(warm.api.statuses), ['200']);
   t.deepEqual(warm.ratioQuartiles.length, 2);
   t.deepEqual(Object.keys(malformed.api.statuses), ['401']);
@@ -57,6 +57,11 @@ test('npm run bench: results as JSON and Markdown, the ratio as the last line, n
   t.true(warm.perRequest.redisCommands >= 1 && warm.perRequest.redisCommands <= 1.01);
   t.deepEqual([malformed.perRequest.mysqlQueries, malformed.perRequest.redisCommands], [0, 0]);
   t.is(results.headlineRatio, warm.ratioToBare);
+  // The floor is its own server: one limiter command per request, its ratio reported beside the API's.
+  t.deepEqual(Object.keys(floor.api.statuses), ['200']);
+  t.deepEqual([floor.perRequest.mysqlQueries, floor.perRequest.redisCommands], [0, 1]);
+  t.deepEqual(results.floor, { ratioToBare: floor.ratioToBare, warmKeyShare: Math.round((warm.ratioToBare / floor.ratioToBare) * 100) / 100 });
+  t.regex(readFileSync(join(out, 'bench-latest.md'), 'utf8'), /^Floor: the unavoidable work alone .* reached [\d.]+ of bare Koa; the warm key reached [\d.]+ of the floor\.$/m);
   t.true(results.targets.length > 0);
   t.regex(readFileSync(join(out, 'bench-latest.md'), 'utf8'), /\| scenario \| req\/s \| × bare Koa/);
 

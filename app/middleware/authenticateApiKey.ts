@@ -1,6 +1,6 @@
 import type { Context, Middleware, Next } from 'koa';
 import type { AuthChallenge, ApiKeyStrategy } from '../auth/apiKeyStrategy';
-import { strategyRunner, type StrategyOutcome } from '../auth/runStrategy';
+import { strategyRunner, type StrategyOutcome } from '../auth/strategyRunner';
 import type { KeyState } from '../domain/types';
 import { ApiError } from '../errors';
 import type { AuthFailureThrottle } from '../services/authFailures';

@@ -87,3 +87,35 @@ test('writes the shared tier missed are replayed by flushPending', async (t) => 
   await cache.flushPending();
   t.is(shared.data.get('k:a'), JSON.stringify({ v: 3 }));
 });
+
+test('peek answers from the in-process tier only: a record, null for a cached miss, undefined otherwise', async (t) => {
+  const cache = cacheOver(async (id) => (id === 'known' ? { v: 7 } : null));
+  t.is(cache.peek('known'), undefined); // not loaded yet: peek never loads
+  t.deepEqual(await cache.get('known'), { v: 7 });
+  t.deepEqual(cache.peek('known'), { v: 7 });
+  t.is(cache.peek('absent'), undefined);
+  t.is(await cache.get('absent'), null);
+  t.is(cache.peek('absent'), null);
+  cache.invalidateLocal('known');
+  t.is(cache.peek('known'), undefined);
+});
+
+test('with the caches disabled, peek holds nothing and every get loads', async (t) => {
+  let loads = 0;
+  const cache = new TieredCache<{ v: number }>({
+    local: { max: 100, ttlMs: 60_000, negativeTtlMs: 60_000 },
+    shared: mapStore(),
+    sharedKey: (id) => `k:${id}`,
+    sharedTtlSeconds: 60,
+    negativeSharedTtlSeconds: 60,
+    load: async () => {
+      loads++;
+      return { v: 1 };
+    },
+    disabled: true,
+  });
+  await cache.get('a');
+  await cache.get('a');
+  t.is(cache.peek('a'), undefined);
+  t.is(loads, 2);
+});
