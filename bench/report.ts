@@ -54,6 +54,10 @@ export interface Target {
 // Allowance for the relative CPU cost, which moved by about this much between runs of the same
 // servers on the project's shared machine.
 const CPU_NOISE = 0.1;
+// Allowance for I/O per request: cache entries re-read when they expire (every KEY_CACHE_TTL_MS
+// for records, twice as often for misses, by design) and the 20 lookups the failed-auth throttle
+// lets through each time its lockout ends. A few hundred commands per run; 1% of the requests.
+const IO_ALLOWANCE = 0.01;
 
 /** The issue's performance targets, checked against this run. */
 export function checkTargets(byName: Map<string, ScenarioResult>): Target[] {
@@ -69,21 +73,23 @@ export function checkTargets(byName: Map<string, ScenarioResult>): Target[] {
   }
   add('warm path: 0 MySQL queries per request', warm.perRequest.mysqlQueries === 0, `${warm.perRequest.mysqlQueries}`);
   // One command per request, plus re-reading the key and organization from Redis when their
-  // in-process copies expire (every KEY_CACHE_TTL_MS): a handful per run, hence the 1%.
-  add('warm path: at most 1 Redis command per request (≤ 1.01)', warm.perRequest.redisCommands <= 1.01, `${warm.perRequest.redisCommands}`);
+  // in-process copies expire: IO_ALLOWANCE.
+  add(`warm path: at most 1 Redis command per request (≤ ${1 + IO_ALLOWANCE})`, warm.perRequest.redisCommands <= 1 + IO_ALLOWANCE, `${warm.perRequest.redisCommands}`);
   // "Cost" is server CPU time per request, relative to bare Koa's in the same scenario (the CPU
   // time of one request itself grows when the machine is busy), and I/O per request. Throughput
   // on this machine is shaped as much by scheduling as by work (docs/performance.md). I/O is
-  // compared with valid keys sent the same way: one key against the warm key, keys in turn
-  // against many-keys.
+  // compared with valid keys sent the same way (one key against the warm key, keys in turn
+  // against many-keys), within IO_ALLOWANCE per request.
   for (const name of ['malformed-key', 'unknown-key', 'unknown-key-throttled']) {
     const s = byName.get(name);
     if (!s || s.cpuRelativeToBare === null || warm.cpuRelativeToBare === null) continue;
     const valid = (s.keys.mode === 'rotate' && byName.get('many-keys')) || warm;
     const cpuOk = s.cpuRelativeToBare <= warm.cpuRelativeToBare * (1 + CPU_NOISE);
-    const ioOk = s.perRequest.mysqlQueries <= valid.perRequest.mysqlQueries && s.perRequest.redisCommands <= valid.perRequest.redisCommands;
+    const ioOk =
+      s.perRequest.mysqlQueries <= valid.perRequest.mysqlQueries + IO_ALLOWANCE &&
+      s.perRequest.redisCommands <= valid.perRequest.redisCommands + IO_ALLOWANCE;
     add(
-      `${name} costs no more than a warm key (CPU × bare within ${CPU_NOISE * 100}%, no more I/O than ${valid.name})`,
+      `${name} costs no more than a warm key (CPU × bare within ${CPU_NOISE * 100}%, I/O per request within ${IO_ALLOWANCE} of ${valid.name})`,
       cpuOk && ioOk,
       `CPU ${s.cpuRelativeToBare} vs ${warm.cpuRelativeToBare} × bare; ${s.perRequest.mysqlQueries} q and ${s.perRequest.redisCommands} cmd/req vs ${valid.perRequest.mysqlQueries} and ${valid.perRequest.redisCommands}`,
     );
