@@ -22,8 +22,10 @@ interface Attempt<U> {
  */
 export function strategyRunner<U>(strategy: Strategy): (req: object) => StrategyOutcome<U> | Promise<StrategyOutcome<U>> {
   const hooks = Object.create(strategy) as Strategy & Attempt<U>;
+  // The first hook a strategy calls decides; any later call is ignored.
   function settle(this: Attempt<U>, outcome: StrategyOutcome<U>) {
-    this.outcome ??= outcome;
+    if (this.outcome || this.failed) return;
+    this.outcome = outcome;
     this.resolve?.(outcome);
   }
   function abort(this: Attempt<U>, err: unknown) {

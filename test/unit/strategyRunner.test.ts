@@ -46,3 +46,10 @@ test('error and redirect reject, whether they come now or later', async (t) => {
   await t.throwsAsync(() => Promise.resolve(strategyRunner(new Scripted((s) => s.error(boom)))({ later: true })), { is: boom });
   await t.throwsAsync(() => Promise.resolve(strategyRunner(new Scripted((s) => s.redirect('/x')))({})), { message: 'strategy tried to redirect' });
 });
+
+test('the first hook a strategy calls decides', async (t) => {
+  const boom = new Error('first');
+  t.deepEqual(strategyRunner(new Scripted((s) => (s.fail(401), s.success('late'))))({}), { ok: false, challenge: undefined });
+  await t.throwsAsync(() => Promise.resolve(strategyRunner(new Scripted((s) => (s.error(boom), s.success('late'))))({})), { is: boom });
+  t.deepEqual(await strategyRunner(new Scripted((s) => (s.success('u'), s.error(boom))))({ later: true }), { ok: true, user: 'u', info: undefined });
+});
