@@ -1,10 +1,10 @@
 import { hash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import Koa from 'koa';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { Counters } from '../app/infra/counters';
+import { loadConfig } from '../config';
 import { createRedis } from '../app/infra/redis';
+import { recordedResponses, serveReference } from './referenceServer';
 
 /**
  * The floor: bare Koa plus only the work no implementation of the contract can skip, as the issue
@@ -14,12 +14,13 @@ import { createRedis } from '../app/infra/redis';
  * Its ratio to bare Koa is the most the API could reach on this machine in this run; the bench
  * reports the API against it too. Not a server anyone should run: every bearer is "valid".
  */
-const responses = JSON.parse(readFileSync(process.env.BARE_RESPONSES!, 'utf8')) as Record<string, unknown>;
-const fallback = responses['/v1/health'];
+const responseFor = recordedResponses();
 
+// The API's own configuration (REDIS_URL, REDIS_PREFIX, REDIS_COMMAND_TIMEOUT_MS and defaults).
+const config = loadConfig();
 const counters = new Counters();
-const redis = createRedis(process.env.REDIS_URL!, Number(process.env.REDIS_COMMAND_TIMEOUT_MS ?? 100), counters);
-const limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${process.env.REDIS_PREFIX}rl:floor`, points: 1e9, duration: 60 });
+const redis = createRedis(config.redis!.url, config.redis!.commandTimeoutMs, counters);
+const limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${config.redisPrefix}rl:floor`, points: 1e9, duration: 60 });
 const known = new Map<string, { organizationId: string }>();
 
 const app = new Koa();
@@ -28,7 +29,7 @@ app.use(async function floorResponse(ctx) {
   let entry = known.get(digest);
   if (!entry) known.set(digest, (entry = { organizationId: 'floor' }));
   await limiter.consume(entry.organizationId);
-  ctx.body = responses[ctx.path] ?? fallback;
+  ctx.body = responseFor(ctx.path);
 });
 
 // The bench reads per-process counts over IPC, as from the API's counters probe.
@@ -36,12 +37,4 @@ process.on('message', (message) => {
   if (message === 'bench:counters') process.send?.({ type: 'bench:counters', counters: counters.snapshot(), instances: 1 });
 });
 
-void redis.connect().then(() => {
-  const server = createServer(app.callback());
-  server.keepAliveTimeout = 65_000; // as app/server.ts
-  server.listen(Number(process.env.PORT), process.env.HOST ?? '127.0.0.1');
-  process.on('SIGTERM', () => {
-    server.closeAllConnections();
-    server.close(() => void redis.quit().finally(() => process.exit(0)));
-  });
-});
+void redis.connect().then(() => serveReference(app, () => redis.quit()));
