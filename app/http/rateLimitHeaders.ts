@@ -4,7 +4,7 @@ import { setHeader } from './setHeader';
 
 /** Contract section 4's RateLimit-* headers, plus Sendook-Degraded while Redis is not answering. */
 export function setRateLimitHeaders(ctx: Context, decision: RateLimitDecision): void {
-  setHeader(ctx, 'RateLimit-Limit', decision.limitHeader);
+  setHeader(ctx, 'RateLimit-Limit', String(decision.limit));
   setHeader(ctx, 'RateLimit-Remaining', String(decision.remaining));
   setHeader(ctx, 'RateLimit-Reset', String(decision.resetSeconds));
   setHeader(ctx, 'RateLimit-Policy', decision.policy);

@@ -12,8 +12,6 @@ export interface Budget {
 export interface RateLimitDecision {
   allowed: boolean;
   limit: number;
-  /** `limit` as the header's text, made once per budget. */
-  limitHeader: string;
   remaining: number;
   /** Seconds until the bucket refills. */
   resetSeconds: number;
@@ -28,7 +26,6 @@ interface LimiterPair {
   /** Used only while the primary (Redis) fails; its budget is divided by INSTANCE_COUNT. */
   fallback: RateLimiterAbstract | null;
   policy: string;
-  limitHeader: string;
 }
 
 /**
@@ -108,7 +105,6 @@ export class BucketFamily {
     return {
       allowed,
       limit: budget.points,
-      limitHeader: pair.limitHeader,
       remaining: Math.max(0, Math.min(budget.points, res.remainingPoints)),
       resetSeconds: Math.max(0, Math.ceil(res.msBeforeNext / 1000)),
       policy: pair.policy,
@@ -133,8 +129,7 @@ export class BucketFamily {
     const { redis, keyPrefix, instanceCount } = this.options;
     const blockDuration = this.options.blockSeconds ?? 0;
     const policy = `${points};w=${duration}`;
-    const limitHeader = String(points);
-    if (!redis) return { primary: new RateLimiterMemory({ keyPrefix, points, duration, blockDuration }), fallback: null, policy, limitHeader };
+    if (!redis) return { primary: new RateLimiterMemory({ keyPrefix, points, duration, blockDuration }), fallback: null, policy };
     return {
       primary: new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration, blockDuration, rejectIfRedisNotReady: true }),
       fallback: new RateLimiterMemory({
@@ -144,7 +139,6 @@ export class BucketFamily {
         blockDuration,
       }),
       policy,
-      limitHeader,
     };
   }
 }
