@@ -35,12 +35,7 @@ export class ApiKeyStrategy extends Strategy {
       if (!isWellFormed(raw, API_KEY_PREFIX)) return this.fail(challenge('malformed_api_key'), 401);
       secret = raw;
     }
-    let result: KeyVerification | Promise<KeyVerification>;
-    try {
-      result = this.verifier.verify(secret);
-    } catch (err) {
-      return this.error(err as Error);
-    }
+    const result = this.verifier.verify(secret);
     // A key this process holds is decided now, without a promise (strategyRunner returns it).
     if (!(result instanceof Promise)) return this.decide(result);
     result.then(
