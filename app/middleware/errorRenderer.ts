@@ -39,13 +39,14 @@ function toApiError(err: unknown): ApiError {
   return new ApiError('internal_error');
 }
 
+const CODE_FOR_STATUS: Record<number, ErrorCode> = {
+  400: 'invalid_json',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
 function codeForStatus(status: number): ErrorCode {
-  const byStatus: Record<number, ErrorCode> = {
-    400: 'invalid_json',
-    404: 'not_found',
-    405: 'method_not_allowed',
-    413: 'payload_too_large',
-    415: 'unsupported_media_type',
-  };
-  return byStatus[status] ?? 'validation_failed';
+  return CODE_FOR_STATUS[status] ?? 'validation_failed';
 }
