@@ -57,6 +57,16 @@ export function keyStateOf(key: ApiKey): KeyState {
   };
 }
 
+export type KeyStatus = 'active' | 'deleted' | 'inactive' | 'expired';
+
+/** Whether a key admits requests now, and why not: the request path and `npm run inspect` both ask. */
+export function keyStatus(key: Pick<KeyState, 'deleted' | 'active' | 'expiresAt'>, now: number): KeyStatus {
+  if (key.deleted) return 'deleted';
+  if (!key.active) return 'inactive';
+  if (key.expiresAt !== null && key.expiresAt <= now) return 'expired';
+  return 'active';
+}
+
 export interface Page {
   limit: number;
   before?: string;

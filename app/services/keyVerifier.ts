@@ -1,5 +1,5 @@
 import type { TieredCache } from '../cache/tieredCache';
-import type { KeyState } from '../domain/types';
+import { keyStatus, type KeyState, type KeyStatus } from '../domain/types';
 import { hashSecret } from '../lib/credentials';
 
 export type KeyDenial = 'invalid_api_key' | 'api_key_inactive' | 'api_key_expired';
@@ -24,9 +24,14 @@ export class KeyVerifier {
   }
 }
 
+const DENIALS: Record<Exclude<KeyStatus, 'active'>, KeyDenial> = {
+  deleted: 'invalid_api_key',
+  inactive: 'api_key_inactive',
+  expired: 'api_key_expired',
+};
+
 function judge(key: KeyState | null, hash: string, now: number): KeyVerification {
-  if (key === null || key.deleted) return { ok: false, code: 'invalid_api_key', hash };
-  if (!key.active) return { ok: false, code: 'api_key_inactive', hash };
-  if (key.expiresAt !== null && key.expiresAt <= now) return { ok: false, code: 'api_key_expired', hash };
-  return { ok: true, key, hash };
+  if (key === null) return { ok: false, code: 'invalid_api_key', hash };
+  const status = keyStatus(key, now);
+  return status === 'active' ? { ok: true, key, hash } : { ok: false, code: DENIALS[status], hash };
 }

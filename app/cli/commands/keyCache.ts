@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import type { ApiKey } from '../../domain/types';
+import { keyStatus, type ApiKey, type KeyStatus } from '../../domain/types';
 
 /** A cache entry in Redis as an operator wants to see it. */
 export interface CacheEntry {
@@ -32,17 +32,14 @@ function parse(raw: string): unknown {
   }
 }
 
-/** The state the request path would find (services/keyVerifier.ts). */
-export function keyState(key: Pick<ApiKey, 'deletedAt' | 'active' | 'expiresAt'>, now: number): 'deleted' | 'inactive' | 'expired' | 'active' {
-  if (key.deletedAt !== null) return 'deleted';
-  if (!key.active) return 'inactive';
-  if (key.expiresAt !== null && key.expiresAt <= now) return 'expired';
-  return 'active';
+/** The state the request path would find (domain keyStatus, as services/keyVerifier.ts asks it). */
+export function keyState(key: Pick<ApiKey, 'deletedAt' | 'active' | 'expiresAt'>, now: number): KeyStatus {
+  return keyStatus({ deleted: key.deletedAt !== null, active: key.active, expiresAt: key.expiresAt }, now);
 }
 
 /** The state a cached key record says, as keyState does; 'miss' for a cached miss marker. */
 export function cachedKeyState(value: unknown, now: number): string {
   if (value === null) return 'miss (no such key)';
   const v = value as { active?: boolean; expiresAt?: number | null; deleted?: boolean };
-  return keyState({ deletedAt: v.deleted ? 0 : null, active: v.active !== false, expiresAt: v.expiresAt ?? null }, now);
+  return keyStatus({ deleted: Boolean(v.deleted), active: v.active !== false, expiresAt: v.expiresAt ?? null }, now);
 }
