@@ -107,10 +107,9 @@ export class TieredCache<T extends object> {
     this.invalidateLocal(id);
     this.inflight.delete(id);
     this.setLocal(id, value);
-    const shared = this.options.shared;
-    if (!shared) return;
+    if (!this.options.shared) return;
     try {
-      await shared.set(this.options.sharedKey(id), this.encode(value), this.ttlFor(value), false);
+      await this.overwriteShared(this.options.shared, id, value);
       this.pendingShared.delete(id);
     } catch {
       this.pendingShared.set(id, value);
@@ -123,7 +122,7 @@ export class TieredCache<T extends object> {
     if (!shared) return;
     for (const [id, value] of [...this.pendingShared]) {
       try {
-        await shared.set(this.options.sharedKey(id), this.encode(value), this.ttlFor(value), false);
+        await this.overwriteShared(shared, id, value);
       } catch {
         return; // still down: the next reconnect tries again
       }
@@ -158,6 +157,11 @@ export class TieredCache<T extends object> {
     if (epoch === this.epoch) this.setLocal(id, value);
     if (shared) void shared.set(key, this.encode(value), this.ttlFor(value), true).catch(() => undefined);
     return value;
+  }
+
+  // Unconditional (not NX): a change must replace whatever a concurrent load put there.
+  private overwriteShared(shared: SharedStore, id: string, value: T | null): Promise<void> {
+    return shared.set(this.options.sharedKey(id), this.encode(value), this.ttlFor(value), false);
   }
 
   private setLocal(id: string, value: T | null): void {
