@@ -40,6 +40,11 @@ test.serial('creation refuses literal private, loopback and link-local targets a
     'http://[::ffff:127.0.0.1]/',
     'http://[fd00::1]/',
     'http://0.0.0.0/',
+    // Issue 13 item 13: IPv4 hidden in IPv6 literals.
+    'http://[::7f00:1]/',
+    'http://[::ffff:0:127.0.0.1]/',
+    'http://[64:ff9b::a00:1]/',
+    'http://[64:ff9b:1::7f00:1]/',
   ];
   for (const url of refused) {
     const res = await strict.post('/v1/webhooks', { auth: account.key, body: { url, events: ['inbox.created'] } });
@@ -73,6 +78,8 @@ test.serial('a name that resolves to a private address is refused at delivery, r
   t.is(attempts[0].success, false);
   t.is(attempts[0].status, null);
   t.regex(attempts[0].error, /resolves to .* private/);
+  // Issue 13 item 12: the attempt (stored and returned to the client) must not map internal DNS.
+  for (const a of resolved) t.false(attempts[0].error.includes(a.address), `attempt error names ${a.address}`);
   await new Promise((r) => setTimeout(r, 400));
   t.is((await strict.get(`/v1/webhooks/${created.body.id}/attempts`, { auth: account.key })).body.length, 1);
   t.is(receiver.at('/by-name').length, 0);
@@ -97,4 +104,17 @@ test.serial('the guard checks every resolved address, through the lookup the con
   t.is(receiver.at('/guarded').length, 0);
   t.is(await postBody(url, '{}', {}, { timeoutMs: 1000, lookup: new WebhookTargetGuard(true).lookup }), 200);
   t.is(receiver.at('/guarded').length, 1);
+});
+
+// Issue 13 item 12: what a name resolves to is internal DNS; the attempt log (returned by
+// GET /v1/webhooks/:id/attempts) says only that the target is private.
+test.serial('a refusal at delivery says the target is private, never the address it resolves to', async (t) => {
+  const fakeDns = ((_host: string, _options: unknown, callback: (err: null, a: unknown) => void) =>
+    callback(null, [{ address: '10.20.30.40', family: 4 }, { address: 'fd12:3456::9', family: 6 }])) as never;
+  const guard = new WebhookTargetGuard(false, fakeDns);
+  const err = await new Promise<NodeJS.ErrnoException | null>((resolve) => guard.lookup('intranet.example', {}, (e) => resolve(e)));
+  t.is(err?.code, TARGET_REFUSED);
+  t.regex(err?.message ?? '', /intranet\.example .*private/);
+  t.false(err?.message.includes('10.20.30.40'));
+  t.false(err?.message.includes('fd12'));
 });

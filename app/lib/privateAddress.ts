@@ -26,6 +26,7 @@ for (const [network, prefix] of [
   ['::', 128],
   ['::1', 128],
   ['64:ff9b::', 96], // NAT64: embeds an IPv4 address we cannot vouch for
+  ['64:ff9b:1::', 48], // NAT64 local-use prefix (RFC 8215), same reason
   ['100::', 64],
   ['2001:db8::', 32],
   ['2002::', 16], // 6to4: embeds an IPv4 address
@@ -40,7 +41,36 @@ for (const [network, prefix] of [
 export function isPrivateAddress(address: string): boolean {
   const version = isIP(address);
   if (version === 0) return false;
+  if (version === 6 && embedsIpv4(address)) return true;
   return blocked.check(address, version === 4 ? 'ipv4' : 'ipv6');
+}
+
+/**
+ * IPv4-compatible (`::a.b.c.d`, `::7f00:1`, deprecated) and IPv4-translated (`::ffff:0:a.b.c.d`,
+ * RFC 2765) addresses: an IPv4 address in disguise that a dual-stack host or a translator may
+ * connect to. No legitimate target is written this way, so all of them are refused. (BlockList
+ * cannot express these: it treats `::/96` as the IPv4 space itself.)
+ */
+function embedsIpv4(address: string): boolean {
+  const hextets = expandIpv6(address);
+  if (hextets.slice(0, 4).some((h) => h !== 0)) return false;
+  const [fifth, sixth] = [hextets[4], hextets[5]];
+  return (fifth === 0 && sixth === 0) || (fifth === 0xffff && sixth === 0);
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (a trailing dotted quad becomes two groups). */
+function expandIpv6(address: string): number[] {
+  let text = address.split('%')[0] ?? '';
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (quad) {
+    const [a, b, c, d] = quad.slice(1).map(Number) as [number, number, number, number];
+    text = text.slice(0, quad.index) + `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const parse = (part: string) => (part === '' ? [] : part.split(':').map((h) => parseInt(h, 16)));
+  const left = parse(head);
+  const right = tail === undefined ? [] : parse(tail);
+  return [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
 }
 
 /** `localhost` and its subdomains always mean this machine (RFC 6761). */

@@ -38,7 +38,9 @@ export class WebhookTargetGuard {
     this.resolve(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);
       const bad = this.allowPrivate ? undefined : addresses.find((a) => isPrivateAddress(a.address));
-      if (bad) return callback(refused(`${hostname} resolves to ${bad.address}, which ${PRIVATE_HINT}`), '', 0);
+      // The attempt log is shown to the client: say that the name is private, not what it
+      // resolves to, or webhooks become a way to map this network's DNS.
+      if (bad) return callback(refused(`${hostname} resolves to a loopback or private address; a webhook ${PRIVATE_HINT}`), '', 0);
       if (options.all) return callback(null, addresses);
       const first = addresses[0];
       if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 0);
