@@ -30,6 +30,7 @@ export const ERRORS = {
   send_failed: [502, 'The mail server did not accept the message; it is stored with status "failed".'],
   service_unavailable: [503, 'A backing service is unavailable; retry shortly.'],
   internal_error: [500, 'Internal server error.'],
+  not_implemented: [501, 'This HTTP method is not supported by this server.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;

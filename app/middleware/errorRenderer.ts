@@ -16,7 +16,7 @@ export function errorRenderer(logger: Logger): Middleware {
       if (ctx.status === 404 && ctx.body === undefined) throw new ApiError('not_found', 'No such route.');
     } catch (err) {
       const apiError = toApiError(err);
-      if (apiError.status >= 500) logger.error({ err, requestId: ctx.state.requestId }, 'request failed');
+      if (apiError.status >= 500 && apiError.code !== 'not_implemented') logger.error({ err, requestId: ctx.state.requestId }, 'request failed');
       ctx.status = apiError.status;
       ctx.body = {
         error: apiError.message,
@@ -33,9 +33,10 @@ export function errorRenderer(logger: Logger): Middleware {
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof UnavailableError || isConnectionError(err)) return new ApiError('service_unavailable');
-  // Errors raised by Koa and its body parser for the client's input carry an HTTP status.
+  // Errors raised by Koa and its body parser for the client's input carry an HTTP status; a 501
+  // is the router's answer to a method it does not know (PURGE), the client's doing too.
   const status = (err as { status?: unknown; expose?: unknown } | null)?.status;
-  if (typeof status === 'number' && status >= 400 && status < 500) return new ApiError(codeForStatus(status));
+  if (typeof status === 'number' && ((status >= 400 && status < 500) || status === 501)) return new ApiError(codeForStatus(status));
   return new ApiError('internal_error');
 }
 
@@ -45,6 +46,7 @@ const CODE_FOR_STATUS: Record<number, ErrorCode> = {
   405: 'method_not_allowed',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
+  501: 'not_implemented',
 };
 
 function codeForStatus(status: number): ErrorCode {

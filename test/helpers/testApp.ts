@@ -5,7 +5,7 @@ import { createKnex, migrateLatest } from '../../db/knex';
 import { createApp } from '../../app/app';
 import { buildDeps, type Deps } from '../../app/container';
 import { createHttpServer } from '../../app/server';
-import pino from 'pino';
+import pino, { type DestinationStream } from 'pino';
 import { createDatabase, deleteRedisPrefix, randomSuffix, REDIS_URL } from './services';
 
 export interface Reply<T = any> {
@@ -82,8 +82,11 @@ export class TestWorld {
     return new TestWorld(db.url, `test:${randomSuffix()}:`, db.drop);
   }
 
-  /** Starts an instance; `env` overrides the defaults (strings, as in the real environment). */
-  async start(env: Record<string, string> = {}): Promise<TestApp> {
+  /**
+   * Starts an instance; `env` overrides the defaults (strings, as in the real environment).
+   * `logTo` receives its log lines (set LOG_LEVEL in `env` too; the default is silent).
+   */
+  async start(env: Record<string, string> = {}, logTo?: DestinationStream): Promise<TestApp> {
     const config = loadConfig({
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
@@ -101,7 +104,8 @@ export class TestWorld {
       MYSQL_ACQUIRE_TIMEOUT_MS: '20000',
       ...env,
     });
-    const deps = await buildDeps(config, pino({ level: config.logLevel }));
+    const logger = logTo ? pino({ level: config.logLevel }, logTo) : pino({ level: config.logLevel });
+    const deps = await buildDeps(config, logger);
     const server = createHttpServer(createApp(deps), deps.logger);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
