@@ -90,12 +90,18 @@ test('no header, another scheme, a malformed key and an unknown key are told apa
   const none = await app.get('/v1/health');
   t.is(none.status, 401);
   t.is(none.body.code, 'missing_api_key');
-  t.is(none.headers.get('www-authenticate'), 'Bearer realm="sendook", error="invalid_token"');
-  t.is((await app.get('/v1/health', { headers: { authorization: 'Basic dXNlcjpwYXNz' } })).body.code, 'missing_api_key');
-  t.is((await app.get('/v1/health', { auth: 'sndk_short' })).body.code, 'malformed_api_key');
+  // Issue 13 item 14: no credentials at all get the challenge without an error code (RFC 6750 §3.1).
+  t.is(none.headers.get('www-authenticate'), 'Bearer realm="sendook"');
+  const basic = await app.get('/v1/health', { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+  t.is(basic.body.code, 'missing_api_key');
+  t.is(basic.headers.get('www-authenticate'), 'Bearer realm="sendook"');
+  const malformed = await app.get('/v1/health', { auth: 'sndk_short' });
+  t.is(malformed.body.code, 'malformed_api_key');
+  t.is(malformed.headers.get('www-authenticate'), 'Bearer realm="sendook", error="invalid_token"');
   const unknown = await app.get('/v1/health', { auth: generateSecret(API_KEY_PREFIX) });
   t.is(unknown.status, 401);
   t.is(unknown.body.code, 'invalid_api_key');
+  t.is(unknown.headers.get('www-authenticate'), 'Bearer realm="sendook", error="invalid_token"');
 });
 
 test('an access token on /v1 is 401', async (t) => {

@@ -74,6 +74,19 @@ test('login with the right password returns a working token; a wrong one is 401 
   t.is(unknown.body.code, 'invalid_credentials');
 });
 
+// Issue 13 item 14: RFC 6750 §3.1, a request with no credentials gets no error code.
+test('token routes: no token is a bare Bearer challenge, a bad token carries error="invalid_token"', async (t) => {
+  for (const path of ['/auth/user', '/organizations']) {
+    const none = await app.get(path);
+    t.is(none.status, 401, path);
+    t.is(none.body.code, 'missing_token');
+    t.is(none.headers.get('www-authenticate'), 'Bearer realm="sendook"', path);
+    const bad = await app.get(path, { auth: 'sndt_nonsense' });
+    t.is(bad.status, 401, path);
+    t.is(bad.headers.get('www-authenticate'), 'Bearer realm="sendook", error="invalid_token"', path);
+  }
+});
+
 test('GET /auth/user returns the user with its organizations', async (t) => {
   const account = await register(app);
   const res = await app.get('/auth/user', { auth: account.token });

@@ -4,6 +4,9 @@ import { ApiError, UnavailableError, type ErrorCode } from '../errors';
 import { isConnectionError } from '../infra/dbErrors';
 
 const WWW_AUTHENTICATE = 'Bearer realm="sendook", error="invalid_token"';
+// RFC 6750 §3.1: a request that sent no credentials at all gets the challenge without an error code.
+const WWW_AUTHENTICATE_BARE = 'Bearer realm="sendook"';
+const NO_CREDENTIALS: ReadonlySet<ErrorCode> = new Set(['missing_api_key', 'missing_token']);
 
 /**
  * The one place errors become responses: the catalogue's envelope, never HTML, a stack or a
@@ -24,7 +27,7 @@ export function errorRenderer(logger: Logger): Middleware {
         requestId: ctx.state.requestId,
         ...(apiError.details ? { details: apiError.details } : {}),
       };
-      if (apiError.status === 401) ctx.set('WWW-Authenticate', WWW_AUTHENTICATE);
+      if (apiError.status === 401) ctx.set('WWW-Authenticate', NO_CREDENTIALS.has(apiError.code) ? WWW_AUTHENTICATE_BARE : WWW_AUTHENTICATE);
       if (apiError.headers) ctx.set(apiError.headers);
     }
   };

@@ -69,7 +69,7 @@ export const HEADERS: Record<string, Json> = {
   'RateLimit-Policy': { description: 'The budget, e.g. `1000;w=60` (points per window of seconds).', schema: { type: 'string' } },
   'Sendook-Degraded': { description: '`redis` while Redis does not answer and an in-process fallback bucket decided.', schema: { type: 'string', enum: ['redis'] } },
   'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } },
-  'WWW-Authenticate': { description: '`Bearer realm="sendook", error="invalid_token"`', schema: { type: 'string' } },
+  'WWW-Authenticate': { description: '`Bearer realm="sendook", error="invalid_token"`; without the error code when no credentials were sent (RFC 6750 §3.1)', schema: { type: 'string' } },
 };
 
 function headers(rateLimited: boolean): Json {
