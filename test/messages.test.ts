@@ -1,4 +1,5 @@
 import test from 'ava';
+import { ERRORS } from '../app/errors';
 import { REJECT_PREFIX, SmtpReceiver } from './helpers/smtpReceiver';
 import { createKey, register, TestWorld, type Account, type TestApp } from './helpers/testApp';
 
@@ -268,7 +269,10 @@ test.serial('a mail server refusal stores the message as failed in its thread an
   t.is(message.status, 'failed');
   t.regex(message.error, /rejected/i);
   t.is(message.sentAt, null);
-  t.true(res.body.error.includes(message.id));
+  // Issue 13 item 15: a 5xx answers the catalogue's fixed message; the mail server's own words
+  // stay with the stored message (and the transport's log line), never in the 502.
+  t.is(res.body.error, ERRORS.send_failed[1]);
+  t.false(/rejected|554/i.test(JSON.stringify(res.body)), JSON.stringify(res.body));
   // The thread exists with exactly that message: never a thread without its message.
   const thread = await app.get(`/v1/inboxes/${inbox.id}/threads/${message.threadId}`, { auth: account.key });
   t.deepEqual(thread.body.messages.map((m: { id: string }) => m.id), [message.id]);

@@ -96,7 +96,9 @@ export class MessageService {
     const failed: Message = { ...message, status: 'failed', error: outcome.error, updatedAt: now };
     await messages.setOutcome(message.id, { status: 'failed', error: outcome.error, sentAt: null }, now);
     if (outcome.rejectedByServer) events.emit(message.organizationId, { event: 'message.rejected', message: failed });
-    throw new ApiError('send_failed', `The mail server did not accept message ${message.id} (${outcome.error}); it is stored with status "failed".`);
+    // The mail server's own words stay with the stored message and the transport's warn line: a
+    // 5xx answers only the catalogue's fixed message (it could name internal hosts or software).
+    throw new ApiError('send_failed');
   }
 
   async list(organizationId: string, inboxId: string, page: Page, query?: string): Promise<Message[]> {
