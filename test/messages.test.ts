@@ -299,8 +299,9 @@ test.serial('attachments are size-limited (decoded) and may exceed the general b
     auth: account.key,
     body: { ...ok, attachments: [{ content: Buffer.alloc(600).toString('base64') }, { content: Buffer.alloc(600).toString('base64') }] },
   });
-  t.is(over.status, 400);
-  t.true(over.body.details.some((d: { path: string }) => d.path === 'attachments'));
+  t.is(over.status, 413);
+  t.is(over.body.code, 'payload_too_large');
+  t.regex(over.body.error, /at most 1000 bytes/);
   t.is((await small.get(`/v1/inboxes/${inbox.id}/messages`, { auth: account.key })).body.length, 0);
 
   // 1.5 MB of attachment is more than BODY_LIMIT (1mb) but within MESSAGE_BODY_LIMIT.

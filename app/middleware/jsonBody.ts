@@ -40,7 +40,7 @@ async function read(req: NodeJS.ReadableStream, limit: string, length: number | 
     return await getRawBody(req as never, { limit, length });
   } catch (err) {
     const type = (err as { type?: string }).type;
-    if (type === 'entity.too.large') throw new ApiError('payload_too_large');
+    if (type === 'entity.too.large') throw new ApiError('payload_too_large', `The request body is larger than ${limit}.`);
     throw new ApiError('invalid_json', 'The request body could not be read completely.');
   }
 }

@@ -73,7 +73,7 @@ export class MessageService {
       ...body,
       attachments: [],
       inReplyTo: original.headerMessageId,
-      references: [original.references, original.headerMessageId].filter(Boolean).join(' '),
+      references: replyReferences(original.references, original.headerMessageId),
     });
     return { message, newThread: null, attachments: [], fromName: inbox.name };
   }
@@ -144,6 +144,20 @@ export class MessageService {
       updatedAt: now,
     };
   }
+}
+
+/** Message-IDs kept in a reply's References: the thread's first and the latest ones. */
+const MAX_REFERENCES = 20;
+
+/**
+ * The References of a reply: the original's plus the original's own id. A long thread would grow
+ * it by one id per reply without end (past its column and what mail servers accept in a header),
+ * so it keeps the first id (the thread root) and the latest ones, as RFC 5322 §3.6.4 allows.
+ */
+export function replyReferences(originalReferences: string | null, originalMessageId: string): string {
+  const ids = [...(originalReferences ?? '').split(/\s+/).filter(Boolean), originalMessageId];
+  if (ids.length <= MAX_REFERENCES) return ids.join(' ');
+  return [ids[0], ...ids.slice(ids.length - (MAX_REFERENCES - 1))].join(' ');
 }
 
 function toMail(m: Message, fromName: string | null, attachments: Attachment[]): OutgoingMail {

@@ -1,12 +1,14 @@
 import type { Knex } from 'knex';
 import * as accounts from './001_accounts';
 import * as email from './002_email';
+import * as hardening from './006_hardening';
 
 // Migrations are listed in code rather than discovered on disk, so the same list runs from
 // TypeScript (tests, tsx) and from the compiled dist/ without a loader. Append, never reorder.
 const migrations: Record<string, Knex.Migration> = {
   '001_accounts': accounts,
   '002_email': email,
+  '006_hardening': hardening,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -4,9 +4,8 @@ import type { ResourceRouteDoc } from '../routes';
 
 const tag = 'Messages';
 
-// The route builds its body schema with the server's ATTACHMENTS_MAX_BYTES; that limit is a
-// refinement, which JSON Schema cannot carry, so any value gives the same document.
-const sendBody = sendMessageBody(Number.MAX_SAFE_INTEGER);
+// The attachments' total (ATTACHMENTS_MAX_BYTES) is checked after the schema, as a 413.
+const sendBody = sendMessageBody();
 
 // The catalogue has no per-route headers, so the send budget's effect on them is said here.
 const BUDGET =
@@ -25,7 +24,8 @@ export const messageRoutes: ResourceRouteDoc[] = [
     summary: 'Send a message from the inbox, in a new thread',
     description:
       '`to` may also be one address as a string. At most 100 recipients in all, 20 attachments of at most ATTACHMENTS_MAX_BYTES ' +
-      '(10 MiB) decoded in all; on /v1 the body may be up to MESSAGE_BODY_LIMIT (20mb). ' +
+      '(10 MiB) decoded in all (more is 413 `payload_too_large` naming the limit); `text` and `html` at most 1 MiB characters each; ' +
+      'on /v1 the body may be up to MESSAGE_BODY_LIMIT (20mb). ' +
       BUDGET,
     tag,
     body: sendBody,

@@ -4,7 +4,7 @@ import { serializeMessage } from '../../http/emailSerializers';
 import { pathId } from '../../http/params';
 import { chargeSendBudget } from '../../http/sendBudget';
 import { validate } from '../../http/validation';
-import { messageListQuery, replyBody, sendMessageBody } from './schemas';
+import { checkAttachmentsSize, messageListQuery, replyBody, sendMessageBody } from './schemas';
 
 /**
  * /inboxes/:inboxId/messages. Send and reply run in this order: path ids, body, the inbox (and
@@ -13,7 +13,7 @@ import { messageListQuery, replyBody, sendMessageBody } from './schemas';
  */
 export function messagesRouter({ messages, sendBuckets, organizations, config }: Pick<Deps, 'messages' | 'sendBuckets' | 'organizations' | 'config'>): Router {
   const router = new Router();
-  const sendBody = sendMessageBody(config.mail.attachmentsMaxBytes);
+  const sendBody = sendMessageBody();
   const ids = (params: Record<string, string | undefined>) => ({
     inboxId: pathId(params.inboxId, 'No inbox with this id.'),
     messageId: params.messageId === undefined ? '' : pathId(params.messageId, 'No message with this id in this inbox.'),
@@ -21,7 +21,7 @@ export function messagesRouter({ messages, sendBuckets, organizations, config }:
 
   router.post('/send', async (ctx) => {
     const { inboxId } = ids(ctx.params);
-    const body = validate(sendBody, ctx.request.body);
+    const body = checkAttachmentsSize(validate(sendBody, ctx.request.body), config.mail.attachmentsMaxBytes);
     const draft = await messages.draftNew(ctx.state.organization!.id, inboxId, body);
     await chargeSendBudget(ctx, sendBuckets, organizations);
     const sent = await messages.dispatch(draft);

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { ApiError } from '../../errors';
+import { isPaddedBase64 } from '../../lib/base64';
 import { bodyPart, emailAddress, noControl } from '../../http/emailSchemas';
 import { pageQuery } from '../../http/schemas';
 import type { Attachment, NewMessage } from '../../services/messages';
 
 const MAX_RECIPIENTS = 100;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i;
 
 const addressList = z.array(emailAddress).max(MAX_RECIPIENTS, `must have at most ${MAX_RECIPIENTS} addresses`);
@@ -14,7 +15,7 @@ const attachment = z.strictObject({
     .string({ error: 'must be a base64 string' })
     .transform((v) => v.replace(/\s+/g, ''))
     .refine((v) => v.length > 0, 'must not be empty')
-    .refine((v) => BASE64.test(v), 'must be base64 (standard alphabet, padded)'),
+    .refine(isPaddedBase64, 'must be base64 (standard alphabet, padded)'),
   name: z
     .string()
     .min(1, 'must not be empty')
@@ -27,7 +28,7 @@ const attachment = z.strictObject({
 const atLeastOneBody = (v: { text?: string | null; html?: string | null }) => Boolean(v.text) || Boolean(v.html);
 
 /** POST .../messages/send. `to` may also be one address as a string (older Sendook SDKs). */
-export function sendMessageBody(attachmentsMaxBytes: number) {
+export function sendMessageBody() {
   return z
     .strictObject({
       to: z.union([emailAddress.transform((a) => [a]), addressList.min(1, 'must have at least one address')], {
@@ -57,11 +58,19 @@ export function sendMessageBody(attachmentsMaxBytes: number) {
           content: Buffer.from(a.content, 'base64'),
         }),
       ),
-    }))
-    .refine((v) => v.attachments.reduce((sum, a) => sum + a.content.length, 0) <= attachmentsMaxBytes, {
-      message: `attachments must be at most ${attachmentsMaxBytes} bytes in all (decoded)`,
-      path: ['attachments'],
-    });
+    }));
+}
+
+/**
+ * Attachments over ATTACHMENTS_MAX_BYTES (decoded, all together) are a 413 that names the limit:
+ * the request is well-formed, only too large, as a body over MESSAGE_BODY_LIMIT is.
+ */
+export function checkAttachmentsSize(message: NewMessage, attachmentsMaxBytes: number): NewMessage {
+  const total = message.attachments.reduce((sum, a) => sum + a.content.length, 0);
+  if (total > attachmentsMaxBytes) {
+    throw new ApiError('payload_too_large', `Attachments must be at most ${attachmentsMaxBytes} bytes in all (decoded); these are ${total}.`);
+  }
+  return message;
 }
 
 /** POST .../messages/:messageId/reply */
