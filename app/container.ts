@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config } from '../config';
 import { createKnex, ensureDatabase, migrateLatest } from '../db/knex';
 import { TieredCache, type TieredCacheOptions } from './cache/tieredCache';
@@ -7,6 +7,7 @@ import { redisSharedStore } from './cache/sharedStore';
 import { keyStateOf, type KeyState, type Organization } from './domain/types';
 import { buildEmailServices, type EmailServices } from './emailServices';
 import { Counters } from './infra/counters';
+import { errorSerializer } from './infra/errorLog';
 import { prettyDestination } from './infra/prettyLogs';
 import { createRedis, createSubscriber, type CountingRedis } from './infra/redis';
 import { RedisHealth } from './infra/redisHealth';
@@ -187,12 +188,15 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
   };
 }
 
-export function createLogger(config: Config): Logger {
+/** `destination`: where lines go instead of stdout (tests read them). */
+export function createLogger(config: Config, destination?: DestinationStream): Logger {
   const options = {
     level: config.logLevel,
     // Never log credentials, even by accident in an error object.
     redact: ['req.headers.authorization', '*.password', '*.secret', '*.key', '*.token'],
+    // Errors without the values of a failed statement (secrets, hashes, message bodies).
+    serializers: { err: errorSerializer },
   };
-  const pretty = prettyDestination(config);
-  return pretty ? pino(options, pretty) : pino(options);
+  const out = destination ?? prettyDestination(config);
+  return out ? pino(options, out) : pino(options);
 }

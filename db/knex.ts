@@ -23,6 +23,7 @@ export function createKnex(database: Config['database'], log?: KnexLog): Knex {
       client: 'better-sqlite3',
       connection: { filename: database.file },
       useNullAsDefault: true,
+      compileSqlOnError: false,
       // One connection: SQLite serialises writes anyway, and a single handle avoids SQLITE_BUSY.
       pool: { min: 1, max: 1, afterCreate: enableForeignKeys },
       log: logging,
@@ -34,6 +35,8 @@ export function createKnex(database: Config['database'], log?: KnexLog): Knex {
     // A request waits at most acquireTimeoutMs for a connection, then gets a 503.
     pool: { min: 0, max: database.poolMax, acquireTimeoutMillis: database.acquireTimeoutMs },
     acquireConnectionTimeout: database.acquireTimeoutMs,
+    // An error's message carries the statement with `?`, not its values (secrets, hashes, bodies).
+    compileSqlOnError: false,
     log: logging,
   });
 }

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { loadConfig } from '../../config';
 import { createKnex, migrateLatest } from '../../db/knex';
 import { createApp } from '../../app/app';
-import { buildDeps, type Deps } from '../../app/container';
+import { buildDeps, createLogger, type Deps } from '../../app/container';
 import { createHttpServer } from '../../app/server';
 import pino, { type DestinationStream } from 'pino';
 import { createDatabase, deleteRedisPrefix, randomSuffix, REDIS_URL } from './services';
@@ -104,8 +104,7 @@ export class TestWorld {
       MYSQL_ACQUIRE_TIMEOUT_MS: '20000',
       ...env,
     });
-    const logger = logTo ? pino({ level: config.logLevel }, logTo) : pino({ level: config.logLevel });
-    const deps = await buildDeps(config, logger);
+    const deps = await buildDeps(config, logTo ? createLogger(config, logTo) : pino({ level: config.logLevel }));
     const server = createHttpServer(createApp(deps), deps.logger);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
