@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { createConnection } from 'mysql2/promise';
+import { withDeadline } from './helpers/eventually';
 import { MYSQL_SERVER_URL, REDIS_URL } from './helpers/services';
 
 // `npm run bench` for one second per scenario, on a few scenarios so that it stays well under a
@@ -33,7 +34,7 @@ test('npm run bench: results as JSON and Markdown, the ratio as the last line, n
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const code = await withDeadline(new Promise<number | null>((resolve) => child.on('exit', resolve)), 110_000, 'npm run bench to exit', () => child.kill('SIGKILL'));
   t.is(code, 0, stderr);
 
   const lines = stdout.trim().split('\n');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { ACCESS_TOKEN_PREFIX, API_KEY_PREFIX, generateSecret, hashSecret } from '../app/lib/credentials';
 import { getFrom } from './helpers/fromAddress';
+import { withDeadline } from './helpers/eventually';
 import { startServerProcess } from './helpers/process';
 import { REDIS_URL } from './helpers/services';
 import { createKey, register, TestWorld, type TestApp } from './helpers/testApp';
@@ -59,7 +60,7 @@ function runInspect(args: string[], options: { env?: Record<string, string>; std
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   child.stdin.end(options.stdin ?? '');
-  return new Promise((resolve) =>
+  const closed = new Promise<Run>((resolve) =>
     child.on('close', (code) => {
       let json: unknown;
       try {
@@ -70,6 +71,7 @@ function runInspect(args: string[], options: { env?: Record<string, string>; std
       resolve({ code, stdout, stderr, json });
     }),
   );
+  return withDeadline(closed, 45_000, `npm run inspect -- ${args.join(' ')}`, () => child.kill('SIGKILL'));
 }
 
 test('inspect org reports the exact points consumed, and says throttled once the budget is spent', async (t) => {

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { withDeadline } from './helpers/eventually';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -39,7 +40,8 @@ function runLoadtest(url: string): Promise<{ code: number | null; stdout: string
   });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout })));
+  const exited = new Promise<{ code: number | null; stdout: string }>((resolve) => child.on('exit', (code) => resolve({ code, stdout })));
+  return withDeadline(exited, 30_000, 'the load test to exit', () => child.kill('SIGKILL'));
 }
 
 test('a deployment that keeps every budget: exit 0 and every window within its limit', async (t) => {

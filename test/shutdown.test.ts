@@ -1,5 +1,7 @@
 import test from 'ava';
 import { Agent, fetch } from 'undici';
+import { eventually } from './helpers/eventually';
+import { OccurrenceCounter } from './helpers/occurrences';
 import { startServerProcess } from './helpers/process';
 import { MYSQL_SERVER_URL, REDIS_URL } from './helpers/services';
 import { mysqlProxy } from './helpers/tcpProxy';
@@ -37,18 +39,16 @@ test('SIGTERM during load finishes every in-flight request, resets no connection
 
   proxy.delayMs = 500;
   // In flight means received: wait until all 20 list queries have reached MySQL (through the
-  // proxy) before the signal, however slow the machine is.
-  let listQueries = 0;
-  proxy.onClientChunk = (chunk) => {
-    if (chunk.includes('from `api_keys`')) listQueries++;
-  };
+  // proxy) before the signal. Queries, not TCP chunks: one chunk may carry two of them.
+  const listQueries = new OccurrenceCounter('from `api_keys`');
+  proxy.onClientChunk = (chunk) => listQueries.feed(chunk);
   const inFlight = Array.from({ length: 20 }, () =>
     list().then(
       async (r) => ({ status: r.status, connection: r.headers.get('connection'), at: Date.now(), body: await r.json() }),
       (err: Error) => ({ status: 0, connection: null, at: Date.now(), body: String(err.cause ?? err) }),
     ),
   );
-  while (listQueries < 20) await new Promise((r) => setTimeout(r, 10));
+  await eventually(() => listQueries.count >= 20, 20_000, `20 list queries at MySQL (saw ${listQueries.count})`);
   const stoppedAt = Date.now();
   const exited = server.stop('SIGTERM');
   const results = await Promise.all(inFlight);

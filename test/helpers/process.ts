@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { withDeadline } from './eventually';
 
 import { freePort } from '../../scripts/testServices/processes';
 
@@ -61,7 +62,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     output: () => output,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);
-      return exited;
+      // Bounded: a server that does not exit in time is killed and the wait fails.
+      return withDeadline(exited, 30_000, `the server to exit after ${signal}`, () => child.kill('SIGKILL'));
     },
   };
 }
