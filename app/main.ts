@@ -14,8 +14,8 @@ async function main(): Promise<void> {
   // Prometheus on its own port, never with the API (contract section 1); up before the API is.
   const metricsServer = deps.metrics && config.metricsPort !== null ? createMetricsServer(deps.metrics, logger) : null;
   if (metricsServer) {
-    const port = await listenOn(metricsServer, config.metricsPort!, config.http.host);
-    logger.info({ port, host: config.http.host }, 'metrics listening on /metrics');
+    const port = await listenOn(metricsServer, config.metricsPort!, config.metricsHost);
+    logger.info({ port, host: config.metricsHost }, 'metrics listening on /metrics');
   }
   const server = createHttpServer(createApp(deps), logger);
   server.listen(config.http.port, config.http.host, () => {

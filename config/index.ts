@@ -35,6 +35,8 @@ export interface Config {
   logLevel: string;
   /** Human-readable logs (pino-pretty); null: when NODE_ENV=development and stdout is a terminal. */
   logPretty: boolean | null;
+  /** Address of the /metrics listener (METRICS_HOST), never HOST's. */
+  metricsHost: string;
 }
 
 export class ConfigError extends Error {}
@@ -88,6 +90,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: e.METRICS_PORT ?? null,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_PRETTY ?? null,
+    metricsHost: e.METRICS_HOST,
   };
 }
 

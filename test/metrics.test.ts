@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import test, { type ExecutionContext } from 'ava';
 import pino from 'pino';
@@ -8,6 +9,21 @@ import { parsePrometheus, scrapeDelta, valueOf } from './helpers/prometheus';
 import { REDIS_URL } from './helpers/services';
 import { register, TestWorld, type TestApp } from './helpers/testApp';
 import { until } from './helpers/until';
+
+/** The local addresses that listen on a TCP port, from the kernel's table (Linux). */
+function listeningAddresses(port: number): string[] {
+  const LISTEN = '0A';
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f[3] === LISTEN && parseInt(f[1]!.split(':')[1]!, 16) === port)
+    .map((f) => {
+      const hex = f[1]!.split(':')[0]!;
+      // Little-endian: 0100007F is 127.0.0.1.
+      return [3, 2, 1, 0].map((i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16)).join('.');
+    });
+}
 
 let world: TestWorld;
 test.before(async () => {
@@ -133,8 +149,13 @@ test('the real entry point serves /metrics on METRICS_PORT only, with process me
     REDIS_URL,
     REDIS_PREFIX: world.redisPrefix,
     METRICS_PORT: String(metricsPort),
+    // The API on every interface, as in the image; /metrics must still be on loopback only.
+    HOST: '0.0.0.0',
   });
   try {
+    // Issue 13: /metrics was bound to HOST; it is bound to METRICS_HOST (default 127.0.0.1).
+    t.deepEqual(listeningAddresses(metricsPort), ['127.0.0.1'], 'metrics listener address');
+    t.deepEqual(listeningAddresses(Number(new URL(server.url).port)), ['0.0.0.0'], 'API listener address');
     const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
     t.is(res.status, 200);
     t.regex(res.headers.get('content-type') ?? '', /^text\/plain/);
