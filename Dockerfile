@@ -1,5 +1,7 @@
-# Build stage: compiles TypeScript and native addons, then drops dev dependencies.
-FROM node:20-bookworm-slim AS build
+# Build stage: compiles TypeScript, the dashboard and native addons, then drops dev dependencies.
+# Node 24 (Active LTS; Node 20 reached end of life in April 2026). Both stages use the same major:
+# better-sqlite3's native addon is built for it here. test/dockerImage.test.ts checks this file.
+FROM node:24-bookworm-slim AS build
 # better-sqlite3 compiles from source when no prebuilt binary matches.
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
@@ -12,10 +14,12 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY app ./app
 COPY config ./config
 COPY db ./db
+# npm run build ends with the dashboard's Vite build (into dist/dashboard).
+COPY dashboard ./dashboard
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: no compilers, no dev dependencies, not root.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
