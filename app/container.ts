@@ -123,7 +123,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     void orgCache.flushPending();
   });
 
-  const bucket = (family: 'org' | 'send' | 'login', defaultBudget: { points: number; duration: number }) =>
+  const bucket = (family: 'org' | 'send' | 'login' | 'register', defaultBudget: { points: number; duration: number }) =>
     new BucketFamily({ redis, health, keyPrefix: redisKeys.limiterPrefix(family), instanceCount: config.instanceCount, counters, defaultBudget, stats: counters.limiters[family] });
   const requestBuckets = bucket('org', config.rateLimit);
   const sendBuckets = bucket('send', config.sendLimit);
@@ -153,6 +153,8 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     apiKeys,
     inboxes: email.inboxes,
     loginBuckets: bucket('login', LOGIN_BUDGET_PER_EMAIL),
+    registerBuckets: bucket('register', config.registerLimit),
+    registerBudget: config.registerLimit,
     tokenTtlDays: config.accessTokenTtlDays,
   });
 

@@ -30,6 +30,8 @@ export const ERRORS = {
   send_failed: [502, 'The mail server did not accept the message; it is stored with status "failed".'],
   service_unavailable: [503, 'A backing service is unavailable; retry shortly.'],
   internal_error: [500, 'Internal server error.'],
+  register_throttled: [429, 'Too many registrations from this address; retry after the time in Retry-After.'],
+  too_many_webhooks: [409, 'The organization has the most webhooks allowed; delete one first.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -35,6 +35,10 @@ export interface Config {
   logLevel: string;
   /** Human-readable logs (pino-pretty); null: when NODE_ENV=development and stdout is a terminal. */
   logPretty: boolean | null;
+  /** Reverse-proxy hops whose X-Forwarded-For names the client (0: the socket address). */
+  trustProxy: number;
+  /** Registrations per client address. */
+  registerLimit: { points: number; duration: number };
 }
 
 export class ConfigError extends Error {}
@@ -88,6 +92,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: e.METRICS_PORT ?? null,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_PRETTY ?? null,
+    trustProxy: e.TRUST_PROXY,
+    registerLimit: { points: e.REGISTER_LIMIT_POINTS, duration: e.REGISTER_LIMIT_DURATION },
   };
 }
 

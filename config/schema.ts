@@ -61,6 +61,10 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.optional(),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 512kb or 1mb').default('1mb'),
+  // Hardening (issue 13): reverse-proxy hops trusted for X-Forwarded-For; registrations per address.
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  REGISTER_LIMIT_POINTS: positiveInt.default(10),
+  REGISTER_LIMIT_DURATION: positiveInt.default(3600),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -5,6 +5,7 @@ import { ApiError } from '../../errors';
 import { pageQuery } from '../../http/schemas';
 import { serializeOrganization } from '../../http/serializers';
 import { validate } from '../../http/validation';
+import { rateLimitOrganization } from '../../middleware/rateLimitOrganization';
 import { requireMembership } from '../../middleware/requireMembership';
 import { requireUser } from '../../middleware/requireUser';
 import { apiKeysRouter } from '../apiKeys/router';
@@ -40,8 +41,11 @@ export function organizationsRouter(deps: Deps, passport: Passport): Router {
     ctx.body = serializeOrganization(await organizations.update(ctx.state.organization!.id, body));
   });
 
-  router.use('/:orgId/api_keys', member, apiKeysRouter(deps).routes());
-  router.use('/:orgId/inboxes', member, inboxesRouter(deps).routes());
-  router.use('/:orgId/webhooks', member, webhooksRouter(deps).routes());
+  // The resource routers draw from the organization's request bucket, as under /v1: a token is
+  // no way around the budget.
+  const metered = [member, rateLimitOrganization(deps.requestBuckets, organizations)];
+  router.use('/:orgId/api_keys', ...metered, apiKeysRouter(deps).routes());
+  router.use('/:orgId/inboxes', ...metered, inboxesRouter(deps).routes());
+  router.use('/:orgId/webhooks', ...metered, webhooksRouter(deps).routes());
   return router;
 }
