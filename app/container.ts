@@ -81,7 +81,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
   const orgRepo = new OrganizationRepository(knex);
   const keyRepo = new ApiKeyRepository(knex, counters);
   // The key and organization caches share tiers, TTLs and sizes; they differ in key and loader.
-  const tieredCache = <T extends object>(own: Pick<TieredCacheOptions<T>, 'sharedKey' | 'load' | 'stats' | 'disabled'>) =>
+  const tieredCache = <T extends object>(own: Pick<TieredCacheOptions<T>, 'sharedKey' | 'load' | 'stats' | 'disabled' | 'versionField' | 'onLateWrite'>) =>
     new TieredCache<T>({
       local: { max: config.keyCache.max, ttlMs: config.keyCache.ttlMs, negativeTtlMs: config.keyCache.negativeTtlMs },
       shared,
@@ -97,11 +97,16 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     },
     stats: counters.keyCache,
     disabled: config.keyCache.disabled,
+    versionField: 'updatedAt',
+    // A revocation that reached Redis late: other instances may have re-read the old state.
+    onLateWrite: (hash) => void bus.publish({ kind: 'apikey', id: hash }),
   });
   const orgCache = tieredCache<Organization>({
     sharedKey: (id) => redisKeys.org(id),
     load: (id) => orgRepo.findById(id),
     stats: counters.orgCache,
+    versionField: 'updatedAt',
+    onLateWrite: (id) => void bus.publish({ kind: 'org', id }),
   });
 
   const bus = new InvalidationBus(redis, subscriber, redisKeys.invalidateChannel, logger);
@@ -182,6 +187,8 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     async close() {
       await email.close();
       await lastUsed.stop();
+      keyCache.close();
+      orgCache.close();
       subscriber?.disconnect();
       redis?.disconnect();
       await knex.destroy();
