@@ -38,7 +38,7 @@ export function organizationsRouter(deps: Deps, passport: Passport): Router {
   router.patch('/:orgId', member, async (ctx) => {
     const body = validate(updateOrganizationBody, ctx.request.body);
     if (ctx.state.role !== 'owner') throw new ApiError('forbidden', 'Only owners can change an organization.');
-    ctx.body = serializeOrganization(await organizations.update(ctx.state.organization!.id, body));
+    ctx.body = serializeOrganization(await organizations.updateAsOwner(ctx.state.organization!, body));
   });
 
   // The resource routers draw from the organization's request bucket, as under /v1: a token is
