@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import pino from 'pino';
 import type { Config } from '../../config';
 import { createKnex } from '../../db/knex';
@@ -32,6 +33,10 @@ const TIMEOUT_MS = 5000;
  * servers only when their cached organization expires.
  */
 export async function openAdminContext(config: Config): Promise<{ context: AdminContext; close(): Promise<void> }> {
+  // Never create an empty database by opening the wrong path.
+  if (config.database.client === 'sqlite' && !existsSync(config.database.file)) {
+    throw new UnreachableError(`no database at SQLITE_FILE=${config.database.file} (run from the server's directory, with its environment)`);
+  }
   const database = config.database.client === 'mysql' ? { ...config.database, connectTimeoutMs: Math.max(config.database.connectTimeoutMs, TIMEOUT_MS) } : config.database;
   const knex = createKnex(database);
   await knex.raw('select 1').catch(async (err: unknown) => {
