@@ -21,7 +21,10 @@ export type SendookApp = Koa & { readonly routers: readonly Router[] };
 
 /** Builds the Koa app from already-built dependencies; listening is the caller's business. */
 export function createApp(deps: Deps): SendookApp {
-  const app = new Koa();
+  // Behind TRUST_PROXY reverse proxies ctx.ip is the client the nearest trusted proxy saw (the
+  // last TRUST_PROXY entries of X-Forwarded-For); with 0 the header is ignored. Every use of a
+  // client address (throttles, access log) reads ctx.ip, so they all agree.
+  const app = new Koa({ proxy: deps.config.trustProxy > 0, maxIpsCount: deps.config.trustProxy });
   const { passport, apiKeyStrategy } = createPassport(deps.keyVerifier, deps.accounts);
   const v1 = v1Pipeline(deps, apiKeyStrategy);
   const publicRouters = [healthRouter(deps), authRouter(deps, passport), organizationsRouter(deps, passport), openApiRouter()];

@@ -82,7 +82,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
   const orgRepo = new OrganizationRepository(knex);
   const keyRepo = new ApiKeyRepository(knex, counters);
   // The key and organization caches share tiers, TTLs and sizes; they differ in key and loader.
-  const tieredCache = <T extends object>(own: Pick<TieredCacheOptions<T>, 'sharedKey' | 'load' | 'stats' | 'disabled'>) =>
+  const tieredCache = <T extends object>(own: Pick<TieredCacheOptions<T>, 'sharedKey' | 'load' | 'stats' | 'disabled' | 'versionField' | 'onLateWrite'>) =>
     new TieredCache<T>({
       local: { max: config.keyCache.max, ttlMs: config.keyCache.ttlMs, negativeTtlMs: config.keyCache.negativeTtlMs },
       shared,
@@ -98,11 +98,16 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     },
     stats: counters.keyCache,
     disabled: config.keyCache.disabled,
+    versionField: 'updatedAt',
+    // A revocation that reached Redis late: other instances may have re-read the old state.
+    onLateWrite: (hash) => void bus.publish({ kind: 'apikey', id: hash }),
   });
   const orgCache = tieredCache<Organization>({
     sharedKey: (id) => redisKeys.org(id),
     load: (id) => orgRepo.findById(id),
     stats: counters.orgCache,
+    versionField: 'updatedAt',
+    onLateWrite: (id) => void bus.publish({ kind: 'org', id }),
   });
 
   const bus = new InvalidationBus(redis, subscriber, redisKeys.invalidateChannel, logger);
@@ -124,7 +129,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     void orgCache.flushPending();
   });
 
-  const bucket = (family: 'org' | 'send' | 'login', defaultBudget: { points: number; duration: number }) =>
+  const bucket = (family: 'org' | 'send' | 'login' | 'register', defaultBudget: { points: number; duration: number }) =>
     new BucketFamily({ redis, health, keyPrefix: redisKeys.limiterPrefix(family), instanceCount: config.instanceCount, counters, defaultBudget, stats: counters.limiters[family] });
   const requestBuckets = bucket('org', config.rateLimit);
   const sendBuckets = bucket('send', config.sendLimit);
@@ -154,6 +159,8 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     apiKeys,
     inboxes: email.inboxes,
     loginBuckets: bucket('login', LOGIN_BUDGET_PER_EMAIL),
+    registerBuckets: bucket('register', config.registerLimit),
+    registerBudget: config.registerLimit,
     tokenTtlDays: config.accessTokenTtlDays,
   });
 
@@ -181,6 +188,8 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     async close() {
       await email.close();
       await lastUsed.stop();
+      keyCache.close();
+      orgCache.close();
       subscriber?.disconnect();
       redis?.disconnect();
       await knex.destroy();

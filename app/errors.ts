@@ -31,6 +31,8 @@ export const ERRORS = {
   service_unavailable: [503, 'A backing service is unavailable; retry shortly.'],
   internal_error: [500, 'Internal server error.'],
   not_implemented: [501, 'This HTTP method is not supported by this server.'],
+  register_throttled: [429, 'Too many registrations from this address; retry after the time in Retry-After.'],
+  too_many_webhooks: [409, 'The organization has the most webhooks allowed; delete one first.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -39,9 +39,18 @@ export class ProvisioningClient {
     return { key: res.key, id: res.id, orgId };
   }
 
-  /** Sets an organization's own request budget: `points` per `duration` seconds. */
+  /**
+   * Sets an organization's own request budget: `points` per `duration` seconds. An owner may only
+   * lower it below the server default; above it, the server's operator runs `npm run admin`.
+   */
   async setBudget(token: string, orgId: string, points: number, duration: number): Promise<void> {
-    await this.call('PATCH', `/organizations/${orgId}`, token, { rateLimitPoints: points, rateLimitDuration: duration }, 200);
+    await this.call('PATCH', `/organizations/${orgId}`, token, { rateLimitPoints: points, rateLimitDuration: duration }, 200).catch((err: Error) => {
+      if (!/answered 403/.test(err.message)) throw err;
+      throw new Error(
+        `${points} per ${duration} s is above the deployment's default budget, which only its operator can raise (npm run admin -- org ${orgId} budget --points ${points} --duration ${duration}); ` +
+          'pass a budget within the default, or --points 0 to keep the default.',
+      );
+    });
   }
 
   async revokeKey(token: string, key: ProvisionedKey): Promise<void> {

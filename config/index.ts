@@ -37,6 +37,10 @@ export interface Config {
   logPretty: boolean | null;
   /** Address of the /metrics listener (METRICS_HOST), never HOST's. */
   metricsHost: string;
+  /** Reverse-proxy hops whose X-Forwarded-For names the client (0: the socket address). */
+  trustProxy: number;
+  /** Registrations per client address. */
+  registerLimit: { points: number; duration: number };
 }
 
 export class ConfigError extends Error {}
@@ -91,6 +95,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_PRETTY ?? null,
     metricsHost: e.METRICS_HOST,
+    trustProxy: e.TRUST_PROXY,
+    registerLimit: { points: e.REGISTER_LIMIT_POINTS, duration: e.REGISTER_LIMIT_DURATION },
   };
 }
 

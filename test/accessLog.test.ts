@@ -57,10 +57,11 @@ test('one line per request: request id, method, route template, status, duration
     status: 200,
     organizationId: registered.body.organization.id,
     apiKeyId: registered.body.apiKey.id,
+    address: '127.0.0.1', // the address the throttles use (TRUST_PROXY=0: the socket's)
     msg: 'request',
   });
   t.is(typeof line.durationMs, 'number');
-  t.deepEqual(Object.keys(line).sort(), ['apiKeyId', 'durationMs', 'hostname', 'level', 'method', 'msg', 'organizationId', 'pid', 'requestId', 'route', 'status', 'time']);
+  t.deepEqual(Object.keys(line).sort(), ['address', 'apiKeyId', 'durationMs', 'hostname', 'level', 'method', 'msg', 'organizationId', 'pid', 'requestId', 'route', 'status', 'time']);
 
   const missing = await call(server, 'GET', `/v1/api_keys/${registered.body.apiKey.id}0`, { key });
   t.like(await lineFor(server, missing.requestId), { route: '/v1/api_keys/:id', status: 404 });

@@ -19,7 +19,21 @@ export interface TieredCacheOptions<T> {
   disabled?: boolean;
   /** Where lookups were answered, for /metrics; plain increments, nothing else on the hot path. */
   stats?: CacheStats;
+  /**
+   * A numeric field every change moves strictly forward (updated_at). With it, writes are
+   * compare-and-set in both tiers: a write that lands late never replaces a newer state.
+   */
+  versionField?: keyof T & string;
+  /**
+   * Called after a write that Redis missed has reached it on a retry: other instances may have
+   * re-read the old state from Redis meanwhile, so the caller tells them to drop their copies.
+   */
+  onLateWrite?: (id: string) => void;
 }
+
+// Retries of writes Redis missed: soon (the circuit breaker's cool-down is a second), then less often.
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 5000;
 
 /**
  * Three tiers: a bounded in-process LRU with a short TTL, then the shared store (Redis), then the
@@ -29,9 +43,12 @@ export interface TieredCacheOptions<T> {
 export class TieredCache<T extends object> {
   private readonly local: LRUCache<string, Slot<T>>;
   private readonly inflight = new Map<string, Promise<T | null>>();
-  // Writes that could not reach Redis; replayed when it reconnects so a revocation made during
-  // an outage does not leave the old state in the shared tier.
+  // Writes that could not reach Redis, retried on a timer until they do (and at once on every
+  // reconnect), so a revocation made while Redis is down or its circuit is open does not leave
+  // the old state in the shared tier. A connection that never dropped never emits 'ready'.
   private readonly pendingShared = new Map<string, T | null>();
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryDelayMs = RETRY_FIRST_MS;
   // Bumped on every invalidation. A load that started before an invalidation must not put its
   // (possibly stale) result into the in-process tier.
   private epoch = 0;
@@ -99,24 +116,34 @@ export class TieredCache<T extends object> {
   }
 
   /**
-   * Records a change made on this instance: both tiers now hold the new state. The shared tier is
-   * overwritten (not deleted) so that a concurrent load, which writes with NX, cannot put back
-   * the state from before the change.
+   * Records a change made on this instance: both tiers now hold the new state (or a newer one).
+   * The shared tier is overwritten (not deleted) so that a concurrent load, which writes with NX,
+   * cannot put back the state from before the change; with a version field the overwrite is a
+   * compare-and-set, so of two racing writes the newer state wins whichever lands last.
    */
   async write(id: string, value: T | null): Promise<void> {
+    const held = this.local.peek(id);
     this.invalidateLocal(id);
     this.inflight.delete(id);
-    this.setLocal(id, value);
+    // Effective on this instance before Redis answers (or when it cannot).
+    this.setLocal(id, held !== undefined && held !== MISS && this.isNewer(held, value) ? held : value);
+    const epoch = this.epoch;
     if (!this.options.shared) return;
+    let stored: T | null;
     try {
-      await this.overwriteShared(this.options.shared, id, value);
-      this.pendingShared.delete(id);
+      stored = await this.overwriteShared(this.options.shared, id, value);
     } catch {
-      this.pendingShared.set(id, value);
+      this.park(id, value);
+      return;
     }
+    if (this.pendingShared.has(id) && !this.isNewer(this.pendingShared.get(id)!, stored)) this.pendingShared.delete(id);
+    // What Redis holds now is the truth; unless an invalidation came in meanwhile, in which case
+    // the next lookup reads it from Redis.
+    if (epoch === this.epoch) this.setLocal(id, stored);
+    else this.local.delete(id);
   }
 
-  /** Replays writes that Redis missed; called on every (re)connect. */
+  /** Retries the writes Redis missed; on a timer while any is pending, and on every (re)connect. */
   async flushPending(): Promise<void> {
     const shared = this.options.shared;
     if (!shared) return;
@@ -124,10 +151,48 @@ export class TieredCache<T extends object> {
       try {
         await this.overwriteShared(shared, id, value);
       } catch {
-        return; // still down: the next reconnect tries again
+        this.retryDelayMs = Math.min(this.retryDelayMs * 2, RETRY_MAX_MS);
+        this.scheduleRetry();
+        return;
       }
       if (this.pendingShared.get(id) === value) this.pendingShared.delete(id);
+      this.options.onLateWrite?.(id);
     }
+    this.retryDelayMs = RETRY_FIRST_MS;
+  }
+
+  /** Writes waiting for Redis (for operators and tests). */
+  get pendingWrites(): number {
+    return this.pendingShared.size;
+  }
+
+  /** Stops the retry timer (shutdown); what is still pending is lost with the process. */
+  close(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private park(id: string, value: T | null): void {
+    const parked = this.pendingShared.get(id);
+    if (parked === undefined || !this.isNewer(parked, value)) this.pendingShared.set(id, value);
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.flushPending();
+    }, this.retryDelayMs);
+    // Pending writes must not keep a process alive that is otherwise done.
+    this.retryTimer.unref();
+  }
+
+  /** Whether `a` is a strictly newer version than `b` (never, without a version field). */
+  private isNewer(a: T | null, b: T | null): boolean {
+    const field = this.options.versionField;
+    if (!field || a === null || b === null) return false;
+    return Number(a[field]) > Number(b[field]);
   }
 
   private async fetch(id: string): Promise<T | null> {
@@ -159,9 +224,16 @@ export class TieredCache<T extends object> {
     return value;
   }
 
-  // Unconditional (not NX): a change must replace whatever a concurrent load put there.
-  private overwriteShared(shared: SharedStore, id: string, value: T | null): Promise<void> {
-    return shared.set(this.options.sharedKey(id), this.encode(value), this.ttlFor(value), false);
+  // Not NX: a change must replace whatever a concurrent load put there. Returns what Redis holds
+  // afterwards: the value, or a newer one a racing write stored first.
+  private async overwriteShared(shared: SharedStore, id: string, value: T | null): Promise<T | null> {
+    const key = this.options.sharedKey(id);
+    const field = this.options.versionField;
+    if (!field || value === null) {
+      await shared.set(key, this.encode(value), this.ttlFor(value), false);
+      return value;
+    }
+    return this.decode(await shared.setNewer(key, this.encode(value), Number(value[field]), field, this.ttlFor(value)));
   }
 
   private setLocal(id: string, value: T | null): void {

@@ -45,6 +45,11 @@ export interface KeyState {
   active: boolean;
   expiresAt: number | null;
   deleted: boolean;
+  /**
+   * The row's updated_at, which every change moves strictly forward: the version the caches
+   * compare so that an older state never overwrites a newer one (app/cache/tieredCache.ts).
+   */
+  updatedAt: number;
 }
 
 export function keyStateOf(key: ApiKey): KeyState {
@@ -54,6 +59,7 @@ export function keyStateOf(key: ApiKey): KeyState {
     active: key.active,
     expiresAt: key.expiresAt,
     deleted: key.deletedAt !== null,
+    updatedAt: key.updatedAt,
   };
 }
 

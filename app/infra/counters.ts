@@ -30,6 +30,7 @@ export class Counters {
     send: new LimiterStats(),
     login: new LimiterStats(),
     authfail: new LimiterStats(),
+    register: new LimiterStats(),
   };
   /**
    * Webhook delivery attempts by outcome. The delivery worker counts each attempt once:
@@ -45,7 +46,7 @@ export class Counters {
   }
 }
 
-export type BucketFamilyName = 'org' | 'send' | 'login' | 'authfail';
+export type BucketFamilyName = 'org' | 'send' | 'login' | 'authfail' | 'register';
 export type WebhookDeliveryOutcome = 'delivered' | 'retrying' | 'failed';
 
 /** Where a tiered-cache lookup was answered. A lookup counts exactly once. */

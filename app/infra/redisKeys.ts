@@ -28,7 +28,7 @@ export class RedisKeys {
    * rate-limiter-flexible appends `:<key>` to its keyPrefix, so a bucket lives at
    * `<prefix>rl:<family>:<key>`: rl:org:<orgId>, rl:send:<orgId>, rl:authfail:<address>, ...
    */
-  limiterPrefix(family: 'org' | 'send' | 'authfail' | 'login'): string {
+  limiterPrefix(family: 'org' | 'send' | 'authfail' | 'login' | 'register'): string {
     return `${this.prefix}rl:${family}`;
   }
 }

@@ -6,7 +6,7 @@ import { firstSegment, type RouteNames } from '../http/routeNames';
 
 /**
  * One pino-http line per request, when the response is finished:
- * `{ requestId, method, route, status, durationMs, organizationId?, apiKeyId?, msg: "request" }`.
+ * `{ requestId, method, route, status, durationMs, organizationId?, apiKeyId?, address, msg: "request" }`.
  * `route` is the route template (`/v1/api_keys/:id`), or the first path segment when no route
  * matched. Never the headers, the query string or the body, so never a credential.
  *
@@ -25,6 +25,8 @@ export function accessLog(logger: Logger, routes: RouteNames): Middleware {
       durationMs: val.durationMs,
       organizationId: ctx?.state.organization?.id,
       apiKeyId: ctx?.state.apiKey?.id,
+      // The client address the throttles use (ctx.ip: the socket, or X-Forwarded-For per TRUST_PROXY).
+      address: ctx?.ip,
       // The client went away before the response was sent.
       ...(res.writableFinished ? {} : { aborted: true }),
     };

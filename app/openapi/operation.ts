@@ -25,7 +25,7 @@ export function operation(route: RouteDoc, schemas: SchemaConverter): Json {
   if (route.body) codes.push(...IMPLIED.body);
   if (route.query) codes.push(...IMPLIED.query);
   // Every response to an authenticated /v1 request carries the bucket's headers, errors included.
-  const limited = route.auth === 'apiKey';
+  const limited = route.auth === 'apiKey' || route.metered === true;
 
   const responses: Record<string, Json> = {};
   for (const r of [route.response, ...(route.otherResponses ?? [])]) {

@@ -41,6 +41,8 @@ export interface RouteDoc {
   otherResponses?: ResponseDoc[];
   /** Error codes of this route beyond those its credential, path, body and query imply. */
   errors?: ErrorCode[];
+  /** Draws from the organization's request bucket without an API key (/organizations/:orgId/*). */
+  metered?: boolean;
 }
 
 /** A route of a resource router, relative to where it is mounted (`/api_keys/:id`). */
@@ -68,6 +70,8 @@ export const routeCatalogue: readonly RouteDoc[] = [
       auth: mount.auth,
       operationId: route.operationId + mount.operationSuffix,
       tag: route.tag + mount.tagSuffix,
+      // Under /organizations/:orgId too, the request bucket is charged (as /v1 is by the key).
+      ...(mount.auth === 'accessToken' ? { metered: true, errors: [...(route.errors ?? []), 'rate_limited' as const] } : {}),
     })),
   ),
 ];

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { ApiKey, Page } from '../domain/types';
 import type { Counters } from '../infra/counters';
-import { paginate, type Db } from './db';
+import { nextVersion, paginate, type Db } from './db';
 import { toApiKey, type ApiKeyRow } from './rows';
 
 export type ApiKeyPatch = Partial<Pick<ApiKey, 'name' | 'active' | 'deletedAt'>>;
@@ -50,12 +50,24 @@ export class ApiKeyRepository {
     return rows.map(toApiKey);
   }
 
-  async update(id: string, patch: ApiKeyPatch, now: number): Promise<void> {
-    const columns: Partial<ApiKeyRow> = { updated_at: now };
+  /**
+   * Changes a key that is not deleted; false when there is none (it was deleted meanwhile: a
+   * deleted key never changes again). `updated_at` moves strictly forward with every change, so
+   * the caches can use it as a version.
+   */
+  async update(id: string, patch: ApiKeyPatch, now: number): Promise<boolean> {
+    const columns: Record<string, unknown> = { updated_at: nextVersion(this.knex, now) };
     if (patch.name !== undefined) columns.name = patch.name;
     if (patch.active !== undefined) columns.active = patch.active;
     if (patch.deletedAt !== undefined) columns.deleted_at = patch.deletedAt;
-    await this.knex<ApiKeyRow>('api_keys').where({ id }).update(columns);
+    const changed = await this.knex('api_keys').where({ id }).whereNull('deleted_at').update(columns);
+    return changed > 0;
+  }
+
+  /** The row as it is now, deleted or not (what a change just wrote, or a newer state). */
+  async findById(id: string): Promise<ApiKey | null> {
+    const row = await this.knex<ApiKeyRow>('api_keys').where({ id }).first();
+    return row ? toApiKey(row) : null;
   }
 
   /** lastUsedAt only moves forward, whichever instance flushes last. */

@@ -9,3 +9,13 @@ export function paginate<T extends {}>(query: Knex.QueryBuilder<T>, page: Page, 
   if (page.before) query.where(idColumn, '<', page.before);
   return query.orderBy(idColumn, 'desc').limit(page.limit);
 }
+
+/**
+ * `updated_at` for a change: now, or one past the stored value when that is not older (two
+ * changes in one millisecond, or clocks apart between instances). Computed by the database under
+ * the row's write lock, so every change of a row gets a strictly greater value: the version the
+ * caches compare (app/cache/tieredCache.ts).
+ */
+export function nextVersion(knex: Knex, now: number): Knex.Raw {
+  return knex.raw('case when updated_at >= ? then updated_at + 1 else ? end', [now, now]);
+}

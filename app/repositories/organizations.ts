@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { MemberRole, Organization, Page } from '../domain/types';
-import { paginate, type Db } from './db';
+import { nextVersion, paginate, type Db } from './db';
 import { toOrganization, type OrganizationRow } from './rows';
 
 export type OrganizationPatch = Partial<
@@ -51,13 +51,13 @@ export class OrganizationRepository {
   }
 
   async update(id: string, patch: OrganizationPatch, now: number): Promise<Organization | null> {
-    const columns: Partial<OrganizationRow> = { updated_at: now };
+    const columns: Record<string, unknown> = { updated_at: nextVersion(this.knex, now) };
     if (patch.name !== undefined) columns.name = patch.name;
     if (patch.rateLimitPoints !== undefined) columns.rate_limit_points = patch.rateLimitPoints;
     if (patch.rateLimitDuration !== undefined) columns.rate_limit_duration = patch.rateLimitDuration;
     if (patch.sendLimitPoints !== undefined) columns.send_limit_points = patch.sendLimitPoints;
     if (patch.sendLimitDuration !== undefined) columns.send_limit_duration = patch.sendLimitDuration;
-    await this.knex<OrganizationRow>('organizations').where({ id }).update(columns);
+    await this.knex('organizations').where({ id }).update(columns);
     return this.findById(id);
   }
 }

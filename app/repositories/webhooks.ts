@@ -36,6 +36,11 @@ export class WebhookRepository {
   }
 
   /** All of an organization's webhooks; an organization has few, so events are matched in code. */
+  async countForOrg(orgId: string): Promise<number> {
+    const row = await this.knex<WebhookRow>('webhooks').where({ organization_id: orgId }).count<{ n: number | string }[]>({ n: '*' }).first();
+    return Number(row?.n ?? 0);
+  }
+
   async allForOrg(orgId: string): Promise<Webhook[]> {
     const rows = await this.knex<WebhookRow>('webhooks').where({ organization_id: orgId }).orderBy('id');
     return rows.map(toWebhook);

@@ -11,7 +11,7 @@ import type { UserRepository } from '../repositories/users';
 import type { ApiKeyService } from './apiKeys';
 import type { InboxService } from './inboxes';
 import type { OrganizationService } from './organizations';
-import type { BucketFamily } from './rateLimits';
+import type { Budget, BucketFamily } from './rateLimits';
 
 const BCRYPT_ROUNDS = 10;
 // Compared against when the email is unknown, so both failures take the same time.
@@ -39,12 +39,20 @@ export class AccountService {
       apiKeys: ApiKeyService;
       inboxes: InboxService;
       loginBuckets: BucketFamily;
+      /** Registrations per client address (REGISTER_LIMIT_*). */
+      registerBuckets: BucketFamily;
+      registerBudget: Budget;
       tokenTtlDays: number;
     },
   ) {}
 
   /** User, default organization (owner), default API key, default inbox and a token, all or nothing. */
-  async register(input: Registration) {
+  async register(input: Registration, address: string) {
+    // Before the bcrypt and the inserts: each registration is a new organization with fresh budgets.
+    const decision = await this.deps.registerBuckets.consume(address, this.deps.registerBudget);
+    if (!decision.allowed) {
+      throw new ApiError('register_throttled', undefined, undefined, { 'Retry-After': String(decision.resetSeconds) });
+    }
     const passwordHash = await bcrypt.hash(input.password, BCRYPT_ROUNDS);
     const now = Date.now();
     const user: User = {

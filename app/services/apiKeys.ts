@@ -3,7 +3,7 @@ import { keyStateOf, type ApiKey, type KeyState, type Page } from '../domain/typ
 import { ApiError } from '../errors';
 import { API_KEY_PREFIX, generateSecret, hashSecret, secretStart } from '../lib/credentials';
 import { newId } from '../lib/ids';
-import type { ApiKeyRepository } from '../repositories/apiKeys';
+import type { ApiKeyPatch, ApiKeyRepository } from '../repositories/apiKeys';
 import type { Db } from '../repositories/db';
 import type { InvalidationBus } from './invalidation';
 
@@ -58,9 +58,7 @@ export class ApiKeyService {
 
   async update(organizationId: string, id: string, patch: { name?: string; active?: boolean }): Promise<ApiKey> {
     const key = await this.get(organizationId, id);
-    const now = Date.now();
-    await this.repo.update(id, patch, now);
-    const updated: ApiKey = { ...key, ...stripUndefined(patch), updatedAt: now };
+    const updated = await this.change(key, patch);
     if (patch.active !== undefined && patch.active !== key.active) await this.propagate(updated);
     return updated;
   }
@@ -68,20 +66,29 @@ export class ApiKeyService {
   /** Soft delete: the row stays so that caches can hold "deleted" rather than "unknown". */
   async delete(organizationId: string, id: string): Promise<ApiKey> {
     const key = await this.get(organizationId, id);
-    const now = Date.now();
-    await this.repo.update(id, { active: false, deletedAt: now }, now);
-    const deleted: ApiKey = { ...key, active: false, deletedAt: now, updatedAt: now };
+    const deleted = await this.change(key, { active: false, deletedAt: Date.now() });
     await this.propagate(deleted);
     return deleted;
   }
 
-  /** Revocation: this instance's tiers hold the new state before the response; others are told. */
+  /**
+   * Writes the change only if the key is still not deleted (a racing DELETE wins: 404), then
+   * reads back what was written. The caches get that row, never one built from the read before
+   * the UPDATE, which is how a PATCH racing a DELETE used to bring the deleted key back.
+   */
+  private async change(key: ApiKey, patch: ApiKeyPatch): Promise<ApiKey> {
+    const changed = await this.repo.update(key.id, patch, Date.now());
+    const written = changed ? await this.repo.findById(key.id) : null;
+    if (!written) throw new ApiError('not_found', 'No API key with this id.');
+    return written;
+  }
+
+  /**
+   * Revocation: this instance's tiers hold the new state before the response; others are told.
+   * The state carries its version (updatedAt), so of racing writes the newest wins in the caches.
+   */
   private async propagate(key: ApiKey): Promise<void> {
     await this.cache.write(key.keyHash, keyStateOf(key));
     await this.bus.publish({ kind: 'apikey', id: key.keyHash });
   }
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -4,6 +4,7 @@ import { ApiError } from '../errors';
 import { newId } from '../lib/ids';
 import type { Db } from '../repositories/db';
 import type { OrganizationPatch, OrganizationRepository } from '../repositories/organizations';
+import { effectiveBudget, withinBudget } from '../domain/budgets';
 import type { Budget } from './rateLimits';
 import type { InvalidationBus } from './invalidation';
 
@@ -53,6 +54,31 @@ export class OrganizationService {
     return found;
   }
 
+  /**
+   * An owner's change (PATCH /organizations/:orgId). Budgets may only come down: each budget the
+   * patch touches must end within the server default (withinBudget: burst and rate), or within
+   * what the organization has now (lowering a budget an operator raised). `null` restores the
+   * default. Raising is an operator action: `npm run admin -- org <orgId> budget`.
+   */
+  async updateAsOwner(org: Organization, patch: OrganizationPatch): Promise<Organization> {
+    const touched = {
+      requests: patch.rateLimitPoints !== undefined || patch.rateLimitDuration !== undefined,
+      sends: patch.sendLimitPoints !== undefined || patch.sendLimitDuration !== undefined,
+    };
+    for (const family of ['requests', 'sends'] as const) {
+      if (!touched[family]) continue;
+      const defaults = family === 'requests' ? this.defaults.rateLimit : this.defaults.sendLimit;
+      const wanted = effectiveBudget({ ...org, ...stripUndefined(patch) }, family, defaults);
+      if (withinBudget(wanted, defaults) || withinBudget(wanted, effectiveBudget(org, family, defaults))) continue;
+      throw new ApiError(
+        'forbidden',
+        `Owners may only lower the ${family === 'requests' ? 'request' : 'send'} budget: ${wanted.points} per ${wanted.duration} s is above the server default of ${defaults.points} per ${defaults.duration} s (in points or in rate). Raising it is an operator action (npm run admin).`,
+      );
+    }
+    return this.update(org.id, patch);
+  }
+
+  /** Any change, budgets included, with no ceiling: the operator's path (npm run admin) and the owner's after its check. */
   async update(orgId: string, patch: OrganizationPatch): Promise<Organization> {
     const updated = await this.repo.update(orgId, patch, Date.now());
     if (!updated) throw new ApiError('not_found', 'No organization with this id.');
@@ -82,4 +108,8 @@ export class OrganizationService {
       duration: org.sendLimitDuration ?? this.defaults.sendLimit.duration,
     };
   }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -7,6 +7,8 @@ import type { WebhookRepository } from '../repositories/webhooks';
 import type { EventPublisher } from './events';
 
 export const WEBHOOK_SECRET_PREFIX = 'whsec_';
+/** Every event fans out to each of an organization's webhooks, so their number is bounded. */
+export const MAX_WEBHOOKS_PER_ORGANIZATION = 20;
 
 /** Webhook subscriptions. The signing secret leaves this service once, in create's answer. */
 export class WebhookService {
@@ -16,6 +18,11 @@ export class WebhookService {
   ) {}
 
   async create(organizationId: string, input: { url: string; events: WebhookEvent[] }): Promise<{ webhook: Webhook; secret: string }> {
+    // Counted before the insert: concurrent creates may pass together, so the cap can be exceeded
+    // by the number of creates racing at that moment, never grow without bound.
+    if ((await this.repo.countForOrg(organizationId)) >= MAX_WEBHOOKS_PER_ORGANIZATION) {
+      throw new ApiError('too_many_webhooks', `The organization has the most webhooks allowed (${MAX_WEBHOOKS_PER_ORGANIZATION}); delete one first.`);
+    }
     const now = Date.now();
     const webhook: Webhook = { id: newId(now), organizationId, url: input.url, events: input.events, createdAt: now, updatedAt: now };
     const secret = WEBHOOK_SECRET_PREFIX + randomBytes(24).toString('base64url');

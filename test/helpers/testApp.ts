@@ -102,6 +102,8 @@ export class TestWorld {
       REDIS_COMMAND_TIMEOUT_MS: '1000',
       MYSQL_CONNECT_TIMEOUT_MS: '10000',
       MYSQL_ACQUIRE_TIMEOUT_MS: '20000',
+      // Every test registers its own accounts from 127.0.0.1; the throttle has its own tests.
+      REGISTER_LIMIT_POINTS: '100000',
       ...env,
     });
     const deps = await buildDeps(config, logTo ? createLogger(config, logTo) : pino({ level: config.logLevel }));

@@ -12,6 +12,14 @@ function mapStore(): SharedStore & { data: Map<string, string> } {
       if (onlyIfAbsent && data.has(key)) return;
       data.set(key, value);
     },
+    // The Lua script's semantics: keep a held object whose version field is greater.
+    setNewer: async (key, value, version, field) => {
+      const held = data.get(key);
+      const parsed = held === undefined ? null : (JSON.parse(held) as Record<string, unknown> | null);
+      if (parsed && typeof parsed === 'object' && Number(parsed[field]) > version) return held!;
+      data.set(key, value);
+      return value;
+    },
   };
 }
 
@@ -78,6 +86,10 @@ test('writes the shared tier missed are replayed by flushPending', async (t) => 
       if (down) throw new Error('redis down');
       return shared.set(...args);
     },
+    setNewer: async (...args) => {
+      if (down) throw new Error('redis down');
+      return shared.setNewer(...args);
+    },
   };
   const cache = cacheOver(async () => ({ v: 1 }), flaky);
   await cache.write('a', { v: 3 });
@@ -118,4 +130,48 @@ test('with the caches disabled, peek holds nothing and every get loads', async (
   await cache.get('a');
   t.is(cache.peek('a'), undefined);
   t.is(loads, 2);
+});
+
+function versionedCache(shared: SharedStore, onLateWrite?: (id: string) => void) {
+  return new TieredCache<{ v: number; state: string }>({
+    local: { max: 100, ttlMs: 60_000, negativeTtlMs: 60_000 },
+    shared,
+    sharedKey: (id) => `k:${id}`,
+    sharedTtlSeconds: 60,
+    negativeSharedTtlSeconds: 60,
+    load: async () => null,
+    versionField: 'v',
+    onLateWrite,
+  });
+}
+
+test('with a version field, a write that lands after a newer one changes neither tier', async (t) => {
+  const shared = mapStore();
+  const here = versionedCache(shared);
+  const there = versionedCache(shared);
+  await there.write('a', { v: 2, state: 'deleted' });
+  await here.write('a', { v: 1, state: 'active' }); // read before the deletion, written after it
+  t.is(shared.data.get('k:a'), JSON.stringify({ v: 2, state: 'deleted' }));
+  t.deepEqual(await here.get('a'), { v: 2, state: 'deleted' }, 'this instance takes what Redis holds');
+});
+
+test('a write Redis missed is retried on a timer until it lands, then onLateWrite is called (no reconnect needed)', async (t) => {
+  const shared = mapStore();
+  let down = true;
+  const flaky: SharedStore = {
+    get: (key) => shared.get(key),
+    set: async (...args) => (down ? Promise.reject(new Error('circuit open')) : shared.set(...args)),
+    setNewer: async (...args) => (down ? Promise.reject(new Error('circuit open')) : shared.setNewer(...args)),
+  };
+  const late: string[] = [];
+  const cache = versionedCache(flaky, (id) => late.push(id));
+  t.teardown(() => cache.close());
+  await cache.write('a', { v: 5, state: 'deleted' });
+  t.is(cache.pendingWrites, 1);
+  down = false;
+  const deadline = Date.now() + 5000;
+  while (cache.pendingWrites > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  t.is(cache.pendingWrites, 0);
+  t.is(shared.data.get('k:a'), JSON.stringify({ v: 5, state: 'deleted' }));
+  t.deepEqual(late, ['a']);
 });

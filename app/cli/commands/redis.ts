@@ -40,6 +40,7 @@ export async function inspectRedis(ctx: InspectContext): Promise<Report> {
     family('rl:send', `${keys.limiterPrefix('send')}:`, `${keys.limiterPrefix('send')}:<orgId>`),
     family('rl:authfail', `${keys.limiterPrefix('authfail')}:`, `${keys.limiterPrefix('authfail')}:<address>`),
     family('rl:login', `${keys.limiterPrefix('login')}:`, `${keys.limiterPrefix('login')}:<email:…|addr:…>`),
+    family('rl:register', `${keys.limiterPrefix('register')}:`, `${keys.limiterPrefix('register')}:<address>`),
     family('bull', `${keys.bullPrefix}:`, `${keys.bullPrefix}:webhooks:…`),
   ];
   const other = family('other', keys.prefix, `${keys.prefix}… (not in the layout)`);

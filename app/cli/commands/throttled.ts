@@ -6,7 +6,7 @@ import { scanPrefix } from '../scan';
 import type { Report } from './report';
 
 interface Throttled {
-  kind: 'requests' | 'sends' | 'failed auth' | 'login (email)' | 'login (address)';
+  kind: 'requests' | 'sends' | 'failed auth' | 'login (email)' | 'login (address)' | 'registrations';
   subject: string;
   organizationName?: string | null;
   redisKey: string;
@@ -20,7 +20,7 @@ interface Throttled {
 export async function inspectThrottled(ctx: InspectContext): Promise<Report> {
   const { redis, keys, config } = ctx;
   if (!redis) return { found: false, json: { error: 'embedded', note: EMBEDDED_NOTE }, text: EMBEDDED_NOTE };
-  const family = async (name: 'org' | 'send' | 'authfail' | 'login') => {
+  const family = async (name: 'org' | 'send' | 'authfail' | 'login' | 'register') => {
     const prefix = `${keys.limiterPrefix(name)}:`;
     const states: Array<BucketState & { id: string }> = [];
     await scanPrefix(redis, prefix, async (batch) => {
@@ -28,7 +28,7 @@ export async function inspectThrottled(ctx: InspectContext): Promise<Report> {
     });
     return states;
   };
-  const [orgs, sends, authfail, login] = await Promise.all([family('org'), family('send'), family('authfail'), family('login')]);
+  const [orgs, sends, authfail, login, register] = await Promise.all([family('org'), family('send'), family('authfail'), family('login'), family('register')]);
   const names = await ctx.db.organizations([...new Set([...orgs, ...sends].map((s) => s.id))]);
 
   const out: Throttled[] = [];
@@ -51,6 +51,10 @@ export async function inspectThrottled(ctx: InspectContext): Promise<Report> {
     if (spent(s.consumed, budget.points)) {
       out.push({ kind: byEmail ? 'login (email)' : 'login (address)', subject: s.id.replace(/^(email|addr):/, ''), redisKey: s.redisKey, consumed: s.consumed, points: budget.points, duration: budget.duration, resetSeconds: s.resetSeconds });
     }
+  }
+  for (const s of register) {
+    const { points, duration } = config.registerLimit;
+    if (spent(s.consumed, points)) out.push({ kind: 'registrations', subject: s.id, redisKey: s.redisKey, consumed: s.consumed, points, duration, resetSeconds: s.resetSeconds });
   }
   out.sort((a, b) => (b.resetSeconds ?? 0) - (a.resetSeconds ?? 0));
 

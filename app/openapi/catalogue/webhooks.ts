@@ -28,10 +28,11 @@ export const webhookRoutes: ResourceRouteDoc[] = [
     summary: 'Create a webhook; the signing secret is in this response only',
     description:
       'The URL is kept exactly as given; unless WEBHOOK_ALLOW_PRIVATE=true it may not point at loopback or private addresses. ' +
-      'Duplicate events are dropped.',
+      'Duplicate events are dropped. At most 20 per organization (409 too_many_webhooks).',
     tag,
     body: createBody,
     response: { status: 201, description: 'The webhook, with its secret in `secret`.', schema: createdWebhookObject },
+    errors: ['too_many_webhooks'],
   },
   {
     method: 'get',

@@ -17,7 +17,7 @@ export function authRouter({ accounts, organizations }: Pick<Deps, 'accounts' | 
       password: body.password,
       firstName: body.first_name,
       lastName: body.last_name,
-    });
+    }, ctx.ip);
     ctx.status = 201;
     ctx.body = {
       user: serializeUser(created.user),

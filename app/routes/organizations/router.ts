@@ -5,6 +5,7 @@ import { ApiError } from '../../errors';
 import { pageQuery } from '../../http/schemas';
 import { serializeOrganization } from '../../http/serializers';
 import { validate } from '../../http/validation';
+import { rateLimitOrganization } from '../../middleware/rateLimitOrganization';
 import { requireMembership } from '../../middleware/requireMembership';
 import { requireUser } from '../../middleware/requireUser';
 import { apiKeysRouter } from '../apiKeys/router';
@@ -37,11 +38,14 @@ export function organizationsRouter(deps: Deps, passport: Passport): Router {
   router.patch('/:orgId', member, async (ctx) => {
     const body = validate(updateOrganizationBody, ctx.request.body);
     if (ctx.state.role !== 'owner') throw new ApiError('forbidden', 'Only owners can change an organization.');
-    ctx.body = serializeOrganization(await organizations.update(ctx.state.organization!.id, body));
+    ctx.body = serializeOrganization(await organizations.updateAsOwner(ctx.state.organization!, body));
   });
 
-  router.use('/:orgId/api_keys', member, apiKeysRouter(deps).routes());
-  router.use('/:orgId/inboxes', member, inboxesRouter(deps).routes());
-  router.use('/:orgId/webhooks', member, webhooksRouter(deps).routes());
+  // The resource routers draw from the organization's request bucket, as under /v1: a token is
+  // no way around the budget.
+  const metered = [member, rateLimitOrganization(deps.requestBuckets, organizations)];
+  router.use('/:orgId/api_keys', ...metered, apiKeysRouter(deps).routes());
+  router.use('/:orgId/inboxes', ...metered, inboxesRouter(deps).routes());
+  router.use('/:orgId/webhooks', ...metered, webhooksRouter(deps).routes());
   return router;
 }
