@@ -11,6 +11,7 @@ import { prettyDestination } from './infra/prettyLogs';
 import { createRedis, createSubscriber, type CountingRedis } from './infra/redis';
 import { RedisHealth } from './infra/redisHealth';
 import { RedisKeys } from './infra/redisKeys';
+import { defineLeaseScript } from './infra/leaseScript';
 import { createMetrics, type Metrics } from './metrics/metrics';
 import { AccessTokenRepository } from './repositories/accessTokens';
 import { ApiKeyRepository } from './repositories/apiKeys';
@@ -23,7 +24,8 @@ import { InvalidationBus } from './services/invalidation';
 import { KeyVerifier } from './services/keyVerifier';
 import { LastUsedTracker } from './services/lastUsed';
 import { OrganizationService } from './services/organizations';
-import { BucketFamily } from './services/rateLimits';
+import { LeasedBucketFamily } from './services/leasedBucketFamily';
+import { BucketFamily, type RequestBuckets } from './services/rateLimits';
 
 /** Everything the app needs, built once by the composition root and passed to createApp. */
 export interface Deps extends EmailServices {
@@ -41,7 +43,8 @@ export interface Deps extends EmailServices {
   redisHealth: RedisHealth | null;
   keyVerifier: KeyVerifier;
   authFailures: AuthFailureThrottle;
-  requestBuckets: BucketFamily;
+  /** Exact, or leased with RATE_LIMIT_MODE=lease. */
+  requestBuckets: RequestBuckets;
   sendBuckets: BucketFamily;
   lastUsed: LastUsedTracker;
   bus: InvalidationBus;
@@ -125,7 +128,20 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
 
   const bucket = (family: 'org' | 'send' | 'login', defaultBudget: { points: number; duration: number }) =>
     new BucketFamily({ redis, health, keyPrefix: redisKeys.limiterPrefix(family), instanceCount: config.instanceCount, counters, defaultBudget, stats: counters.limiters[family] });
-  const requestBuckets = bucket('org', config.rateLimit);
+  const exactRequestBuckets = bucket('org', config.rateLimit);
+  // Only the request bucket is leased: sends (100 an hour) and failed authentications are rare
+  // enough that a Redis call each costs nothing, and they stay exact.
+  const requestBuckets: RequestBuckets =
+    redis && health && config.rateLimitMode === 'lease'
+      ? new LeasedBucketFamily({
+          script: defineLeaseScript(redis),
+          key: (orgId) => redisKeys.bucket('org', orgId),
+          health,
+          exact: exactRequestBuckets,
+          leaseMs: config.rateLimitLeaseMs,
+          stats: counters.limiters.org,
+        })
+      : exactRequestBuckets;
   const sendBuckets = bucket('send', config.sendLimit);
   const authFailures = new AuthFailureThrottle({
     redis,
@@ -178,6 +194,8 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     accounts,
     ...email,
     async close() {
+      // Reserved points go back before the Redis connection closes (lease mode).
+      await requestBuckets.close();
       await email.close();
       await lastUsed.stop();
       subscriber?.disconnect();

@@ -61,6 +61,9 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.optional(),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 512kb or 1mb').default('1mb'),
+  // Leased organization budgets (docs/performance.md, "Leased budgets"). Unset mode: see config/index.ts.
+  RATE_LIMIT_MODE: z.enum(['exact', 'lease']).optional(),
+  RATE_LIMIT_LEASE_MS: z.coerce.number().int().min(10).max(600_000).default(100),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -8,6 +8,14 @@ import { createHttpServer } from '../../app/server';
 import pino from 'pino';
 import { createDatabase, deleteRedisPrefix, randomSuffix, REDIS_URL } from './services';
 
+/**
+ * Tests about the request budget run in both modes (`for (const mode of RATE_LIMIT_MODES)`);
+ * `SENDOOK_TEST_RATE_LIMIT_MODE=lease npm test` runs every other test in lease mode too.
+ */
+export const RATE_LIMIT_MODES = ['exact', 'lease'] as const;
+export type RateLimitMode = (typeof RATE_LIMIT_MODES)[number];
+const SUITE_MODE = process.env.SENDOOK_TEST_RATE_LIMIT_MODE;
+
 export interface Reply<T = any> {
   status: number;
   headers: Headers;
@@ -99,6 +107,7 @@ export class TestWorld {
       REDIS_COMMAND_TIMEOUT_MS: '1000',
       MYSQL_CONNECT_TIMEOUT_MS: '10000',
       MYSQL_ACQUIRE_TIMEOUT_MS: '20000',
+      ...(SUITE_MODE ? { RATE_LIMIT_MODE: SUITE_MODE } : {}),
       ...env,
     });
     const deps = await buildDeps(config, pino({ level: config.logLevel }));
