@@ -140,6 +140,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
           exact: exactRequestBuckets,
           leaseMs: config.rateLimitLeaseMs,
           stats: counters.limiters.org,
+          warn: (message) => logger.warn(message),
         })
       : exactRequestBuckets;
   const sendBuckets = bucket('send', config.sendLimit);

@@ -1,6 +1,7 @@
 import type { LimiterStats } from '../infra/counters';
 import type { LeaseScript } from '../infra/leaseScript';
 import type { RedisHealth } from '../infra/redisHealth';
+import { decision, newLease, rebudget, type Lease } from './lease';
 import type { BucketFamily, Budget, RateLimitDecision, RequestBuckets } from './rateLimits';
 
 /** A reservation never takes more than this share of what is left of the shared bucket. */
@@ -11,32 +12,6 @@ const MAX_CHUNK = 100_000;
 const MAX_PASSES = 8;
 /** An idle organization's state (its chunk size) is forgotten after this long. */
 const FORGET_MS = 10_000;
-
-/** This instance's part of one organization's bucket. */
-interface Lease {
-  points: number;
-  duration: number;
-  policy: string;
-  /** The bucket's absolute expiry in Redis when reserved: names the window the points belong to. */
-  window: number;
-  /** Local time from which the points are no longer used: request sent + PTTL, never after the real end. */
-  endsAt: number;
-  /** Reserved points not yet admitted. */
-  left: number;
-  /** Size of the current reservation, and when it was made (for the rate estimate). */
-  granted: number;
-  takenAt: number;
-  lastUse: number;
-  /** Points asked for at the next reservation: about what this instance admits in one lease time. */
-  chunk: number;
-  /** The shared bucket had nothing left: refuse without asking Redis until then. */
-  emptyUntil: number;
-  /** Points to give back with the next script call (the budget changed, or a return failed). */
-  giveBack: number;
-  giveBackWindow: number;
-  /** The reservation in flight; concurrent requests wait for it instead of each asking Redis. */
-  taking: Promise<unknown> | null;
-}
 
 /**
  * Lease mode (RATE_LIMIT_MODE=lease, docs/performance.md "Leased budgets"): each instance reserves
@@ -50,6 +25,8 @@ export class LeasedBucketFamily implements RequestBuckets {
   private readonly returning = new Set<Promise<unknown>>();
   private readonly sweepMs: number;
   private readonly sweeper: NodeJS.Timeout;
+  /** The Redis server cannot run the script (before 7.0: no PEXPIRETIME): every decision is exact. */
+  private unsupported = false;
 
   constructor(
     private readonly options: {
@@ -60,6 +37,8 @@ export class LeasedBucketFamily implements RequestBuckets {
       exact: BucketFamily;
       leaseMs: number;
       stats: LimiterStats;
+      /** Told once when the Redis server is too old for leases. */
+      warn?: (message: string) => void;
     },
   ) {
     // Releases happen between leaseMs - sweepMs and leaseMs after a reservation's last use.
@@ -69,6 +48,7 @@ export class LeasedBucketFamily implements RequestBuckets {
   }
 
   consume(id: string, budget: Budget, points = 1): RateLimitDecision | Promise<RateLimitDecision> {
+    if (this.unsupported) return this.options.exact.consume(id, budget, points);
     let lease = this.leases.get(id);
     if (!lease) this.leases.set(id, (lease = newLease(budget)));
     return this.fromLease(lease, budget, points, Date.now()) ?? this.reserveAndConsume(id, lease, budget, points);
@@ -122,6 +102,7 @@ export class LeasedBucketFamily implements RequestBuckets {
         const taking = this.reserve(id, lease, budget, points);
         lease.taking = taking;
         const unreserved = await taking.finally(() => (lease.taking = null));
+        if (this.unsupported) return this.options.exact.consume(id, budget, points);
         if (unreserved === null) return this.options.exact.consumeDegraded(id, budget, points);
         const now = Date.now();
         if (lease.left >= points && now < lease.endsAt) {
@@ -170,7 +151,13 @@ export class LeasedBucketFamily implements RequestBuckets {
       return Math.max(0, budget.points - reply.consumed);
     } catch (err) {
       if (giveBack > 0 && lease.giveBack === 0) Object.assign(lease, { giveBack, giveBackWindow });
-      this.options.health.reportFailure(err);
+      if (err instanceof Error && /unknown redis command/i.test(err.message)) {
+        // Redis answered, but is older than 7.0: count exactly rather than run degraded for good.
+        if (!this.unsupported) this.options.warn?.('RATE_LIMIT_MODE=lease needs Redis 7.0 or later (PEXPIRETIME); counting exactly instead');
+        this.unsupported = true;
+      } else {
+        this.options.health.reportFailure(err);
+      }
       return null;
     }
   }
@@ -212,46 +199,4 @@ export class LeasedBucketFamily implements RequestBuckets {
       .finally(() => this.returning.delete(returned));
     this.returning.add(returned);
   }
-}
-
-function newLease(budget: Budget): Lease {
-  return {
-    points: budget.points,
-    duration: budget.duration,
-    policy: `${budget.points};w=${budget.duration}`,
-    window: -2,
-    endsAt: 0,
-    left: 0,
-    granted: 0,
-    takenAt: 0,
-    lastUse: 0,
-    chunk: 1,
-    emptyUntil: 0,
-    giveBack: 0,
-    giveBackWindow: -2,
-    taking: null,
-  };
-}
-
-/** The organization's budget changed: what is held goes back with the next reservation. */
-function rebudget(lease: Lease, budget: Budget, now: number): void {
-  if (lease.left > 0 && now < lease.endsAt) Object.assign(lease, { giveBack: lease.left, giveBackWindow: lease.window });
-  Object.assign(lease, {
-    points: budget.points,
-    duration: budget.duration,
-    policy: `${budget.points};w=${budget.duration}`,
-    left: 0,
-    emptyUntil: 0,
-  });
-}
-
-function decision(allowed: boolean, lease: Lease, remaining: number, now: number, degraded: boolean): RateLimitDecision {
-  return {
-    allowed,
-    limit: lease.points,
-    remaining: Math.max(0, Math.min(lease.points, remaining)),
-    resetSeconds: Math.max(0, Math.ceil((lease.endsAt - now) / 1000)),
-    policy: lease.policy,
-    degraded,
-  };
 }
