@@ -2,6 +2,7 @@ import test from 'ava';
 import { Agent, fetch } from 'undici';
 import { API_KEY_PREFIX, generateSecret, hashSecret } from '../app/lib/credentials';
 import { getFrom } from './helpers/fromAddress';
+import { until } from './helpers/until';
 import { createKey, RATE_LIMIT_MODES, register, TestWorld, type TestApp } from './helpers/testApp';
 
 // Counts, not timings: each test that counts starts an instance of its own so that no other
@@ -34,6 +35,8 @@ for (const mode of RATE_LIMIT_MODES) {
     const app = await world.start({ ...COUNTING, RATE_LIMIT_MODE: mode, RATE_LIMIT_LEASE_MS: '600000' });
     const account = await register(app);
     await app.get('/v1/health', { auth: account.key });
+    // The first request fills the Redis cache tiers without awaiting them: not part of the count.
+    await until(async () => (await app.deps.redis!.exists(app.deps.redisKeys.org(account.orgId), app.deps.redisKeys.apiKey(hashSecret(account.key)))) === 2);
     const measured = delta(app);
     for (let i = 0; i < 20; i++) t.is((await app.get('/v1/health', { auth: account.key })).status, 200);
     const d = measured();

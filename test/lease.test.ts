@@ -56,17 +56,21 @@ test('a warm request usually makes no Redis command: 300 sequential requests, 4 
 });
 
 test('unused reserved points go back to the shared bucket within RATE_LIMIT_LEASE_MS of their last use', async (t) => {
-  // 1 s rather than the default 100 ms: requests on a busy test machine can be slower than 100 ms
+  // 2 s rather than the default 100 ms: requests on a busy test machine can be slower than 100 ms
   // apart, and a reservation must be left over for the test to mean anything.
-  const leaseMs = 1000;
+  const leaseMs = 2000;
   const app = await world.start({ ...LEASE, ...COUNTING, RATE_LIMIT_LEASE_MS: String(leaseMs) });
   const account = await register(app);
-  for (let i = 0; i < 30; i++) await app.get('/v1/health', { auth: account.key });
+  let sent = 0;
+  while (sent < 10 || (leased(app).held(account.orgId) === 0 && sent < 100)) {
+    t.is((await app.get('/v1/health', { auth: account.key })).status, 200);
+    sent++;
+  }
   const lastUse = Date.now();
   t.true(leased(app).held(account.orgId) > 0, 'the burst left points reserved');
   let backAfter = -1;
   while (Date.now() - lastUse < 5000) {
-    if ((await redis.get(bucketKey(account))) === '30') {
+    if ((await redis.get(bucketKey(account))) === String(sent)) {
       backAfter = Date.now() - lastUse;
       break;
     }
@@ -75,7 +79,7 @@ test('unused reserved points go back to the shared bucket within RATE_LIMIT_LEAS
   t.log(`reserved points back in Redis ${backAfter} ms after the last use (RATE_LIMIT_LEASE_MS=${leaseMs})`);
   t.true(backAfter >= 0, 'given back');
   // The lease time, plus what a busy shared machine adds to a timer and a round trip.
-  t.true(backAfter <= leaseMs + 500, `${backAfter} ms`);
+  t.true(backAfter <= leaseMs + 1000, `${backAfter} ms`);
 });
 
 test('three instances never admit more than the budget, and a client sending exactly the budget gets all of it', async (t) => {
@@ -141,12 +145,13 @@ test('window boundaries: a reservation is never used in a window other than its 
   // windows a flood: points of an old window used in a new one would show as more than the budget.
   const apps = await startThree({ RATE_LIMIT_LEASE_MS: '5000' });
   const account = await register(apps[0]!);
-  const budget = 80;
+  const budget = 40;
   await setBudget(apps[0]!, account, budget, 2);
   const key = bucketKey(account);
 
   const windowEnds: number[] = [];
   const accepted: { sent: number; received: number }[] = [];
+  const refusedAt: number[] = [];
   let done = false;
   const watcher = (async () => {
     while (!done) {
@@ -162,13 +167,14 @@ test('window boundaries: a reservation is never used in a window other than its 
     const replies = await Promise.all(Array.from({ length: count }, () => app.get('/v1/health', { auth: account.key })));
     const received = Date.now();
     for (const res of replies) if (res.status === 200) accepted.push({ sent, received });
+    if (replies.some((res) => res.status === 429)) refusedAt.push(sent);
   };
   const client = async (app: TestApp) => {
     let burstIn = -1;
     while (!done) {
       const w = windowIndex();
       if (w % 2 === 1) {
-        await send(app, 8); // flooded: 8 at once, again and again
+        await send(app, 16); // flooded: 16 at once, again and again
       } else if (burstIn !== w) {
         // Slow: 8 requests one by one, which grows this instance's reservation, then nothing
         // until the window ends, holding what is left of it.
@@ -197,7 +203,9 @@ test('window boundaries: a reservation is never used in a window other than its 
   t.log(`accepted per 2 s window: ${perWindow.join(', ')} (budget ${budget}); ${ambiguous} answered across a boundary`);
   t.true(windowEnds.length >= 3, `${windowEnds.length} windows seen`);
   for (const count of perWindow) t.true(count <= budget, `a window admitted ${count}`);
-  t.true(Math.max(...perWindow.filter((_, i) => i % 2 === 1)) >= budget / 2, 'a flooded window used its budget');
+  // The test means something only if a flood did empty its window.
+  const flooded = (sent: number) => windowEnds.findIndex((end) => sent < end) % 2 === 1;
+  t.true(refusedAt.some(flooded), 'a flooded window ran out of points');
 });
 
 test('points held by idle instances go back: the instance still serving the client gets them within the lease time', async (t) => {
