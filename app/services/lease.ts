@@ -7,7 +7,7 @@ export interface Lease {
   policy: string;
   /** The bucket's absolute expiry in Redis when reserved: names the window the points belong to. */
   window: number;
-  /** Local time from which the points are no longer used: request sent + PTTL, never after the real end. */
+  /** From then on (monotonic clock) the points are not used: request sent + PTTL, never after the real end. */
   endsAt: number;
   /** Reserved points not yet admitted. */
   left: number;
@@ -45,14 +45,20 @@ export function newLease(budget: Budget): Lease {
   };
 }
 
-/** The organization's budget changed: what is held goes back with the next reservation. */
+/** The held points are gone (their window ended) or given back: they count as not used. */
+export function drop(lease: Lease): void {
+  lease.granted -= lease.left;
+  lease.left = 0;
+}
+
+/** The organization's budget changed: what is held goes back (next reservation or sweep). */
 export function rebudget(lease: Lease, budget: Budget, now: number): void {
   if (lease.left > 0 && now < lease.endsAt) Object.assign(lease, { giveBack: lease.left, giveBackWindow: lease.window });
+  drop(lease);
   Object.assign(lease, {
     points: budget.points,
     duration: budget.duration,
     policy: `${budget.points};w=${budget.duration}`,
-    left: 0,
     emptyUntil: 0,
   });
 }

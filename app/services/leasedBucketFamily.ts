@@ -1,7 +1,7 @@
 import type { LimiterStats } from '../infra/counters';
 import type { LeaseScript } from '../infra/leaseScript';
 import type { RedisHealth } from '../infra/redisHealth';
-import { decision, newLease, rebudget, type Lease } from './lease';
+import { decision, drop, newLease, rebudget, type Lease } from './lease';
 import type { BucketFamily, Budget, RateLimitDecision, RequestBuckets } from './rateLimits';
 
 /** A reservation never takes more than this share of what is left of the shared bucket. */
@@ -12,6 +12,8 @@ const MAX_CHUNK = 100_000;
 const MAX_PASSES = 8;
 /** An idle organization's state (its chunk size) is forgotten after this long. */
 const FORGET_MS = 10_000;
+/** Monotonic: a wall-clock step back must not stretch a reservation into the next window. */
+const clock = () => performance.now();
 
 /**
  * Lease mode (RATE_LIMIT_MODE=lease, docs/performance.md "Leased budgets"): each instance reserves
@@ -51,7 +53,7 @@ export class LeasedBucketFamily implements RequestBuckets {
     if (this.unsupported) return this.options.exact.consume(id, budget, points);
     let lease = this.leases.get(id);
     if (!lease) this.leases.set(id, (lease = newLease(budget)));
-    return this.fromLease(lease, budget, points, Date.now()) ?? this.reserveAndConsume(id, lease, budget, points);
+    return this.fromLease(lease, budget, points, clock()) ?? this.reserveAndConsume(id, lease, budget, points);
   }
 
   /** Points this instance holds for `id` (tests and the bench read it). */
@@ -66,15 +68,15 @@ export class LeasedBucketFamily implements RequestBuckets {
   }
 
   async releaseAll(): Promise<void> {
-    const now = Date.now();
-    for (const [id, lease] of this.leases) if (lease.left > 0 && now < lease.endsAt) this.release(id, lease);
+    const now = clock();
+    for (const [id, lease] of this.leases) if (!lease.taking && ((lease.left > 0 && now < lease.endsAt) || lease.giveBack > 0)) this.release(id, lease, true);
     await Promise.all([...this.returning]);
   }
 
   /** A decision without Redis, or null when Redis must be asked. */
   private fromLease(lease: Lease, budget: Budget, points: number, now: number): RateLimitDecision | null {
     if (lease.points !== budget.points || lease.duration !== budget.duration) rebudget(lease, budget, now);
-    if (now >= lease.endsAt) lease.left = 0; // the window ended: its points are gone with the key
+    if (now >= lease.endsAt) drop(lease); // the window ended: its points are gone with the key
     if (lease.left >= points) {
       this.take(lease, points, now);
       this.options.stats.allowed++;
@@ -104,7 +106,7 @@ export class LeasedBucketFamily implements RequestBuckets {
         const unreserved = await taking.finally(() => (lease.taking = null));
         if (this.unsupported) return this.options.exact.consume(id, budget, points);
         if (unreserved === null) return this.options.exact.consumeDegraded(id, budget, points);
-        const now = Date.now();
+        const now = clock();
         if (lease.left >= points && now < lease.endsAt) {
           this.take(lease, points, now);
           this.options.stats.allowed++;
@@ -112,18 +114,18 @@ export class LeasedBucketFamily implements RequestBuckets {
           return decision(true, lease, unreserved + lease.left, now, false);
         }
       }
-      const decided = this.fromLease(lease, budget, points, Date.now());
+      const decided = this.fromLease(lease, budget, points, clock());
       if (decided) return decided;
     }
     this.options.stats.limited++;
-    return decision(false, lease, 0, Date.now(), false);
+    return decision(false, lease, 0, clock(), false);
   }
 
   /** One script call: gives back what is pending and reserves a chunk. Null when Redis failed. */
   private async reserve(id: string, lease: Lease, budget: Budget, points: number): Promise<number | null> {
     const { giveBack, giveBackWindow } = lease;
     lease.giveBack = 0;
-    const sentAt = Date.now();
+    const sentAt = clock();
     if (lease.takenAt > 0) {
       // Size this reservation to last about one lease time at the rate the previous one was used,
       // growing at most GROWTH times per step.
@@ -140,13 +142,13 @@ export class LeasedBucketFamily implements RequestBuckets {
         giveBack,
         giveBackWindow,
       });
-      if (reply.window !== lease.window) lease.left = 0;
+      if (reply.window !== lease.window) drop(lease);
       lease.window = reply.window;
       // The script ran after sentAt, so sentAt + PTTL is at or before the window's real end.
       lease.endsAt = sentAt + Math.max(0, reply.ttlMs);
       lease.left += reply.granted;
       lease.granted = lease.left;
-      lease.takenAt = lease.lastUse = Date.now();
+      lease.takenAt = lease.lastUse = clock();
       if (lease.left < points) lease.emptyUntil = Math.min(lease.takenAt + this.options.leaseMs, lease.endsAt);
       return Math.max(0, budget.points - reply.consumed);
     } catch (err) {
@@ -168,35 +170,39 @@ export class LeasedBucketFamily implements RequestBuckets {
   }
 
   private sweep(): void {
-    const now = Date.now();
+    const now = clock();
     const idleAfter = this.options.leaseMs - this.sweepMs;
     for (const [id, lease] of this.leases) {
       if (lease.taking) continue;
-      if (now >= lease.endsAt) lease.left = 0;
-      if (lease.left > 0 && now - lease.lastUse >= idleAfter) this.release(id, lease);
+      if (now >= lease.endsAt) drop(lease);
+      const idle = lease.left > 0 && now - lease.lastUse >= idleAfter;
+      if (idle || lease.giveBack > 0) this.release(id, lease, idle);
       else if (lease.left === 0 && lease.giveBack === 0 && now - lease.lastUse >= FORGET_MS) this.leases.delete(id);
     }
   }
 
-  /** Gives the unused points back (fire and forget; a failure leaves them reserved until the window ends). */
-  private release(id: string, lease: Lease): void {
+  /**
+   * Gives the unused points back, and any return still pending from a budget change (fire and
+   * forget; a failure leaves them reserved until the window ends: under-admission only).
+   */
+  private release(id: string, lease: Lease, held: boolean): void {
     // While Redis is out, keep them: they are still exact to admit from, within their window.
     if (!this.options.health.available()) return;
-    const points = lease.left;
-    // This reservation was larger than what this instance used in it: ask for less next time.
-    lease.chunk = Math.max(1, Math.min(lease.chunk, lease.granted - points));
-    lease.left = 0;
-    const returned = this.options
-      .script(this.options.key(id), {
-        budget: lease.points,
-        windowMs: lease.duration * 1000,
-        want: 0,
-        share: LEASE_SHARE,
-        giveBack: points,
-        giveBackWindow: lease.window,
-      })
-      .catch((err: unknown) => this.options.health.reportFailure(err))
-      .finally(() => this.returning.delete(returned));
-    this.returning.add(returned);
+    const returns: [number, number][] = [];
+    if (lease.giveBack > 0) returns.push([lease.giveBack, lease.giveBackWindow]);
+    if (held && lease.left > 0) {
+      returns.push([lease.left, lease.window]);
+      // This reservation was larger than what this instance used in it: ask for less next time.
+      lease.chunk = Math.max(1, Math.min(lease.chunk, lease.granted - lease.left));
+      drop(lease);
+    }
+    lease.giveBack = 0;
+    for (const [points, window] of returns) {
+      const returned = this.options
+        .script(this.options.key(id), { budget: lease.points, windowMs: lease.duration * 1000, want: 0, share: LEASE_SHARE, giveBack: points, giveBackWindow: window })
+        .catch((err: unknown) => this.options.health.reportFailure(err))
+        .finally(() => this.returning.delete(returned));
+      this.returning.add(returned);
+    }
   }
 }
