@@ -12,6 +12,7 @@ import { prettyDestination } from './infra/prettyLogs';
 import { createRedis, createSubscriber, type CountingRedis } from './infra/redis';
 import { RedisHealth } from './infra/redisHealth';
 import { RedisKeys } from './infra/redisKeys';
+import { defineLeaseScript } from './infra/leaseScript';
 import { createMetrics, type Metrics } from './metrics/metrics';
 import { AccessTokenRepository } from './repositories/accessTokens';
 import { ApiKeyRepository } from './repositories/apiKeys';
@@ -24,7 +25,8 @@ import { InvalidationBus } from './services/invalidation';
 import { KeyVerifier } from './services/keyVerifier';
 import { LastUsedTracker } from './services/lastUsed';
 import { OrganizationService } from './services/organizations';
-import { BucketFamily } from './services/rateLimits';
+import { LeasedBucketFamily } from './services/leasedBucketFamily';
+import { BucketFamily, type RequestBuckets } from './services/rateLimits';
 
 /** Everything the app needs, built once by the composition root and passed to createApp. */
 export interface Deps extends EmailServices {
@@ -42,7 +44,8 @@ export interface Deps extends EmailServices {
   redisHealth: RedisHealth | null;
   keyVerifier: KeyVerifier;
   authFailures: AuthFailureThrottle;
-  requestBuckets: BucketFamily;
+  /** Exact, or leased with RATE_LIMIT_MODE=lease. */
+  requestBuckets: RequestBuckets;
   sendBuckets: BucketFamily;
   lastUsed: LastUsedTracker;
   bus: InvalidationBus;
@@ -131,7 +134,21 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
 
   const bucket = (family: 'org' | 'send' | 'login' | 'register', defaultBudget: { points: number; duration: number }) =>
     new BucketFamily({ redis, health, keyPrefix: redisKeys.limiterPrefix(family), instanceCount: config.instanceCount, counters, defaultBudget, stats: counters.limiters[family] });
-  const requestBuckets = bucket('org', config.rateLimit);
+  const exactRequestBuckets = bucket('org', config.rateLimit);
+  // Only the request bucket is leased: sends (100 an hour) and failed authentications are rare
+  // enough that a Redis call each costs nothing, and they stay exact.
+  const requestBuckets: RequestBuckets =
+    redis && health && config.rateLimitMode === 'lease'
+      ? new LeasedBucketFamily({
+          script: defineLeaseScript(redis),
+          key: (orgId) => redisKeys.bucket('org', orgId),
+          health,
+          exact: exactRequestBuckets,
+          leaseMs: config.rateLimitLeaseMs,
+          stats: counters.limiters.org,
+          warn: (message) => logger.warn(message),
+        })
+      : exactRequestBuckets;
   const sendBuckets = bucket('send', config.sendLimit);
   const authFailures = new AuthFailureThrottle({
     redis,
@@ -186,6 +203,8 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     accounts,
     ...email,
     async close() {
+      // Reserved points go back before the Redis connection closes (lease mode).
+      await requestBuckets.close();
       await email.close();
       await lastUsed.stop();
       keyCache.close();

@@ -11,6 +11,14 @@ export interface Config {
   redis: { url: string; commandTimeoutMs: number } | null;
   redisPrefix: string;
   rateLimit: { points: number; duration: number };
+  /**
+   * How the organization request bucket is drawn from when Redis is configured: `exact` (one Redis
+   * call per request) or `lease` (reserved chunks, admitted in process). Always `exact` without
+   * Redis, where the bucket is in process anyway.
+   */
+  rateLimitMode: 'exact' | 'lease';
+  /** Lease mode: an unused reservation goes back to the shared bucket this long after its last use. */
+  rateLimitLeaseMs: number;
   sendLimit: { points: number; duration: number };
   authFail: { points: number; duration: number; blockSeconds: number };
   keyCache: {
@@ -45,6 +53,9 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+// docs/performance.md, "Leased budgets", says why this is the default.
+const DEFAULT_RATE_LIMIT_MODE: Config['rateLimitMode'] = 'exact';
+
 /** Reads and validates the environment once; a bad value names the variable and stops the boot. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(emptyAsUnset(source));
@@ -69,6 +80,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     redis: e.REDIS_URL ? { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS } : null,
     redisPrefix: e.REDIS_PREFIX,
     rateLimit: { points: e.RATE_LIMIT_POINTS, duration: e.RATE_LIMIT_DURATION },
+    rateLimitMode: e.REDIS_URL ? (e.RATE_LIMIT_MODE ?? DEFAULT_RATE_LIMIT_MODE) : 'exact',
+    rateLimitLeaseMs: e.RATE_LIMIT_LEASE_MS,
     sendLimit: { points: e.SEND_LIMIT_POINTS, duration: e.SEND_LIMIT_DURATION },
     authFail: { points: e.AUTH_FAIL_POINTS, duration: e.AUTH_FAIL_DURATION, blockSeconds: e.AUTH_FAIL_BLOCK },
     keyCache: {

@@ -67,6 +67,9 @@ export const envSchema = z.object({
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   REGISTER_LIMIT_POINTS: positiveInt.default(10),
   REGISTER_LIMIT_DURATION: positiveInt.default(3600),
+  // Leased organization budgets (docs/performance.md, "Leased budgets"). Unset mode: see config/index.ts.
+  RATE_LIMIT_MODE: z.enum(['exact', 'lease']).optional(),
+  RATE_LIMIT_LEASE_MS: z.coerce.number().int().min(10).max(600_000).default(100),
 });
 
 export type Env = z.infer<typeof envSchema>;

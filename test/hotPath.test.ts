@@ -2,7 +2,8 @@ import test from 'ava';
 import { Agent, fetch } from 'undici';
 import { API_KEY_PREFIX, generateSecret, hashSecret } from '../app/lib/credentials';
 import { getFrom } from './helpers/fromAddress';
-import { createKey, register, TestWorld, type TestApp } from './helpers/testApp';
+import { until } from './helpers/until';
+import { createKey, RATE_LIMIT_MODES, register, TestWorld, type TestApp } from './helpers/testApp';
 
 // Counts, not timings: each test that counts starts an instance of its own so that no other
 // test's traffic moves its counters, with in-process TTLs long enough that no entry expires
@@ -26,16 +27,23 @@ function delta(app: TestApp) {
   };
 }
 
-test('a warm authenticated request makes 0 MySQL queries and 1 Redis command', async (t) => {
-  const app = await world.start(COUNTING);
-  const account = await register(app);
-  await app.get('/v1/health', { auth: account.key });
-  const measured = delta(app);
-  for (let i = 0; i < 20; i++) t.is((await app.get('/v1/health', { auth: account.key })).status, 200);
-  const d = measured();
-  t.is(d.mysql, 0);
-  t.is(d.redis, 20);
-});
+// Exact mode: one Redis command per request (the consume). Lease mode: one per reservation; with a
+// lease time longer than the test, reservations grow 1, 4, 16, ... so the 20 requests after the
+// first one are served by two reservations (test/lease.test.ts counts a longer run).
+for (const mode of RATE_LIMIT_MODES) {
+  test(`${mode}: a warm authenticated request makes 0 MySQL queries and ${mode === 'exact' ? '1 Redis command' : 'a Redis command per reservation'}`, async (t) => {
+    const app = await world.start({ ...COUNTING, RATE_LIMIT_MODE: mode, RATE_LIMIT_LEASE_MS: '600000' });
+    const account = await register(app);
+    await app.get('/v1/health', { auth: account.key });
+    // The first request fills the Redis cache tiers without awaiting them: not part of the count.
+    await until(async () => (await app.deps.redis!.exists(app.deps.redisKeys.org(account.orgId), app.deps.redisKeys.apiKey(hashSecret(account.key)))) === 2);
+    const measured = delta(app);
+    for (let i = 0; i < 20; i++) t.is((await app.get('/v1/health', { auth: account.key })).status, 200);
+    const d = measured();
+    t.is(d.mysql, 0);
+    t.is(d.redis, mode === 'exact' ? 20 : 2);
+  });
+}
 
 test('a malformed key makes no Redis command and no MySQL query', async (t) => {
   const app = await world.start();
@@ -92,33 +100,38 @@ test('unknown keys are cached as misses: the second try reads neither MySQL nor 
   t.is(d.redis, 1, 'only the failed-attempt counter');
 });
 
-test('all keys of an organization share one bucket; headers on every response; 429 with Retry-After', async (t) => {
-  const app = await world.start();
-  const account = await register(app);
-  const second = await createKey(app, account);
-  const patched = await app.patch(`/organizations/${account.orgId}`, { auth: account.token, body: { rateLimitPoints: 6, rateLimitDuration: 120 } });
-  t.is(patched.status, 200);
-  // createKey above already used one point with the default budget; the bucket is the same key.
-  const seen: number[] = [];
-  for (let i = 0; i < 6; i++) {
-    const res = await app.get('/v1/health', { auth: i % 2 ? account.key : second.key });
-    seen.push(res.status);
-    if (res.status === 200) {
-      t.is(res.headers.get('ratelimit-limit'), '6');
-      t.is(res.headers.get('ratelimit-policy'), '6;w=120');
+for (const mode of RATE_LIMIT_MODES) {
+  test(`${mode}: all keys of an organization share one bucket; headers on every response; 429 with Retry-After`, async (t) => {
+    const app = await world.start({ RATE_LIMIT_MODE: mode });
+    const account = await register(app);
+    const second = await createKey(app, account);
+    const patched = await app.patch(`/organizations/${account.orgId}`, { auth: account.token, body: { rateLimitPoints: 6, rateLimitDuration: 120 } });
+    t.is(patched.status, 200);
+    // createKey above already used one point with the default budget; the bucket is the same key.
+    const seen: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await app.get('/v1/health', { auth: i % 2 ? account.key : second.key });
+      seen.push(res.status);
+      if (res.status === 200) {
+        t.is(res.headers.get('ratelimit-limit'), '6');
+        t.is(res.headers.get('ratelimit-policy'), '6;w=120');
+      }
     }
-  }
-  t.deepEqual(seen, [200, 200, 200, 200, 200, 429]);
-  const limited = await app.get('/v1/api_keys', { auth: account.key });
-  t.is(limited.status, 429);
-  t.is(limited.body.code, 'rate_limited');
-  t.is(limited.headers.get('ratelimit-remaining'), '0');
-  t.truthy(Number(limited.headers.get('retry-after')) > 0);
-  t.truthy(Number(limited.headers.get('ratelimit-reset')) > 0);
-  const ttl = await app.deps.redis!.pttl(`${world.redisPrefix}rl:org:${account.orgId}`);
-  t.true(ttl > 0 && ttl <= 120_000);
-  t.is(await app.deps.redis!.get(`${world.redisPrefix}rl:org:${account.orgId}`), '8', 'one point per /v1 request, whichever key');
-});
+    t.deepEqual(seen, [200, 200, 200, 200, 200, 429]);
+    const limited = await app.get('/v1/api_keys', { auth: account.key });
+    t.is(limited.status, 429);
+    t.is(limited.body.code, 'rate_limited');
+    t.is(limited.headers.get('ratelimit-remaining'), '0');
+    t.truthy(Number(limited.headers.get('retry-after')) > 0);
+    t.truthy(Number(limited.headers.get('ratelimit-reset')) > 0);
+    const ttl = await app.deps.redis!.pttl(`${world.redisPrefix}rl:org:${account.orgId}`);
+    t.true(ttl > 0 && ttl <= 120_000);
+    // Exact mode counts every /v1 request, 429s included; lease mode reserves only what it admits
+    // (6 here: near exhaustion it reserves one point at a time).
+    const consumed = mode === 'exact' ? '8' : '6';
+    t.is(await app.deps.redis!.get(`${world.redisPrefix}rl:org:${account.orgId}`), consumed, 'one point per /v1 request, whichever key');
+  });
+}
 
 test('errors from the routers still carry the rate-limit headers', async (t) => {
   const app = await world.start();

@@ -31,4 +31,8 @@ export class RedisKeys {
   limiterPrefix(family: 'org' | 'send' | 'authfail' | 'login' | 'register'): string {
     return `${this.prefix}rl:${family}`;
   }
+  /** One bucket, as rate-limiter-flexible names it, for code that scripts it itself (lease mode). */
+  bucket(family: 'org' | 'send' | 'authfail' | 'login', id: string): string {
+    return `${this.limiterPrefix(family)}:${id}`;
+  }
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { LimiterStats, type Counters } from '../infra/counters';
 import type { CountingRedis } from '../infra/redis';
@@ -21,6 +22,25 @@ export interface RateLimitDecision {
   degraded: boolean;
 }
 
+/**
+ * What the request path draws from: BucketFamily (exact, one Redis call per request) or
+ * LeasedBucketFamily (reserved chunks). A decision made in process comes back as a value, not a
+ * promise, so a warm lease-mode request has no await here.
+ */
+export interface RequestBuckets {
+  consume(id: string, budget: Budget, points?: number): RateLimitDecision | Promise<RateLimitDecision>;
+  /** Gives back what is held in process (graceful stop). */
+  close(): Promise<void>;
+}
+
+/**
+ * Distinct budgets whose limiters are kept. Each organization may have its own budget, so the
+ * memo is bounded; past it the least recently used pair is dropped. A dropped pair only loses
+ * in-process state of its fallback bucket (the Redis bucket is a key in Redis), i.e. during an
+ * outage with more distinct budgets in use than this, an insurance bucket may restart.
+ */
+export const MAX_LIMITER_PAIRS = 1000;
+
 interface LimiterPair {
   primary: RateLimiterAbstract;
   /** Used only while the primary (Redis) fails; its budget is divided by INSTANCE_COUNT. */
@@ -33,8 +53,8 @@ interface LimiterPair {
  * with budgets that may differ per id. Limiters are memoised per budget; all of them share the
  * key prefix, so an organization's bucket is the same Redis key whatever its budget.
  */
-export class BucketFamily {
-  private readonly limiters = new Map<string, LimiterPair>();
+export class BucketFamily implements RequestBuckets {
+  private readonly limiters = new LRUCache<string, LimiterPair>({ max: MAX_LIMITER_PAIRS });
   // Budgets are memoised per organization object, so most lookups end here without a string key.
   private readonly byBudget = new WeakMap<Budget, LimiterPair>();
   private readonly stats: LimiterStats;
@@ -77,6 +97,21 @@ export class BucketFamily {
       health?.reportFailure(err);
       return this.consumeFallback(pair, id, budget, points);
     }
+  }
+
+  /** The in-process insurance bucket alone (budget / INSTANCE_COUNT): for callers that know Redis is down. */
+  async consumeDegraded(id: string, budget: Budget, points = 1): Promise<RateLimitDecision> {
+    const pair = this.limiterFor(budget);
+    if (!pair.fallback) throw new Error('consumeDegraded needs a Redis-backed family');
+    return this.consumeFallback(pair, id, budget, points);
+  }
+
+  /** Nothing is held in process between calls. */
+  async close(): Promise<void> {}
+
+  /** Limiter pairs held (bounded by MAX_LIMITER_PAIRS). */
+  get limiterCount(): number {
+    return this.limiters.size;
   }
 
   /** Peeks at a bucket without consuming (for responses that draw from several buckets). */

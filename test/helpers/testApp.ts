@@ -8,6 +8,14 @@ import { createHttpServer } from '../../app/server';
 import pino, { type DestinationStream } from 'pino';
 import { createDatabase, deleteRedisPrefix, randomSuffix, REDIS_URL } from './services';
 
+/**
+ * Tests about the request budget run in both modes (`for (const mode of RATE_LIMIT_MODES)`);
+ * `SENDOOK_TEST_RATE_LIMIT_MODE=lease npm test` runs every other test in lease mode too.
+ */
+export const RATE_LIMIT_MODES = ['exact', 'lease'] as const;
+export type RateLimitMode = (typeof RATE_LIMIT_MODES)[number];
+const SUITE_MODE = process.env.SENDOOK_TEST_RATE_LIMIT_MODE;
+
 export interface Reply<T = any> {
   status: number;
   headers: Headers;
@@ -104,6 +112,7 @@ export class TestWorld {
       MYSQL_ACQUIRE_TIMEOUT_MS: '20000',
       // Every test registers its own accounts from 127.0.0.1; the throttle has its own tests.
       REGISTER_LIMIT_POINTS: '100000',
+      ...(SUITE_MODE ? { RATE_LIMIT_MODE: SUITE_MODE } : {}),
       ...env,
     });
     const deps = await buildDeps(config, logTo ? createLogger(config, logTo) : pino({ level: config.logLevel }));
