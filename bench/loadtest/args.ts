@@ -1,7 +1,10 @@
 import { parseArgs } from 'node:util';
 
 export interface LoadtestArgs {
+  /** The first --url: where keys are provisioned. */
   url: string;
+  /** Every --url: the load is spread over them (instances of one deployment). */
+  urls: string[];
   orgs: number;
   /** Total keys, spread round-robin over the organizations. */
   keys: number;
@@ -16,7 +19,10 @@ export interface LoadtestArgs {
 
 export const USAGE = `npm run loadtest -- --url <base> [options]
 
-  --url <base>          the deployment, e.g. http://localhost:8006 (required)
+  --url <base>          the deployment, e.g. http://localhost:8006 (required); repeat it
+                        for several instances of one deployment: the load is spread over
+                        them, keys are provisioned through the first, and the budget check
+                        covers all of them together
   --orgs N              organizations to provision (default 10)
   --keys M              API keys to provision, spread over them (default 100)
   --duration S          seconds of load (default 20)
@@ -33,7 +39,7 @@ export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
   const { values } = parseArgs({
     args: argv,
     options: {
-      url: { type: 'string' },
+      url: { type: 'string', multiple: true },
       orgs: { type: 'string', default: '10' },
       keys: { type: 'string', default: '100' },
       duration: { type: 'string', default: '20' },
@@ -46,13 +52,14 @@ export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help || !values.url) throw new UsageError(values.help ? '' : '--url is required');
-  const url = values.url.replace(/\/+$/, '');
-  if (!/^https?:\/\//.test(url)) throw new UsageError('--url must start with http:// or https://');
+  if (values.help || !values.url?.length) throw new UsageError(values.help ? '' : '--url is required');
+  const urls = values.url.map((u) => u.replace(/\/+$/, ''));
+  for (const url of urls) if (!/^https?:\/\//.test(url)) throw new UsageError(`--url must start with http:// or https://, got "${url}"`);
   const orgs = count('--orgs', values.orgs, 1);
   const points = count('--points', values.points, 0);
   return {
-    url,
+    url: urls[0]!,
+    urls,
     orgs,
     keys: Math.max(orgs, count('--keys', values.keys, 1)),
     durationSeconds: count('--duration', values.duration, 1),
