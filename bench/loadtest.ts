@@ -30,10 +30,10 @@ async function main(): Promise<number> {
   }
 
   try {
-    say(`load: GET /v1/health for ${args.durationSeconds} s over ${args.connections} connections${args.urls.length > 1 ? ` spread over ${args.urls.length} instances` : ''}`);
+    say(`load: GET /v1/health for ${args.durationSeconds} s over ${args.connections} connections${args.rate ? ` at ${args.rate} req/s` : ''}${args.urls.length > 1 ? ` spread over ${args.urls.length} instances` : ''}`);
     const live = process.stderr.isTTY;
     let ticks = 0;
-    const run = await drive(args.urls, keys, args.durationSeconds, args.connections, (line) => {
+    const run = await drive(args.urls, keys, { seconds: args.durationSeconds, connections: args.connections, rate: args.rate }, (line) => {
       if (live) process.stderr.write(`\r\x1b[2K${line}`);
       else if (++ticks % 5 === 0) say(line); // a log file gets a line every 5 s, not a redrawn one
     }, windows);

@@ -10,6 +10,8 @@ export interface LoadtestArgs {
   keys: number;
   durationSeconds: number;
   connections: number;
+  /** Requests per second over all URLs together; null: as fast as the deployment answers. */
+  rate: number | null;
   /** Budget set on every provisioned organization; null: leave the deployment's default. */
   budget: { points: number; window: number } | null;
   keysFile: string | null;
@@ -27,6 +29,8 @@ export const USAGE = `npm run loadtest -- --url <base> [options]
   --keys M              API keys to provision, spread over them (default 100)
   --duration S          seconds of load (default 20)
   --connections C       concurrent connections (default 50)
+  --rate R              at most R requests per second over all URLs together (default: as
+                        fast as answered); for a soak at a chosen share of the peak
   --points P            budget set on each organization: P requests... (default 1000)
   --window W            ...per W seconds (default 10); --points 0 keeps the deployment's default
   --keys-file F         use these keys (one per line, or a JSON array) instead of provisioning
@@ -44,6 +48,7 @@ export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
       keys: { type: 'string', default: '100' },
       duration: { type: 'string', default: '20' },
       connections: { type: 'string', default: '50' },
+      rate: { type: 'string', default: '0' },
       points: { type: 'string', default: '1000' },
       window: { type: 'string', default: '10' },
       'keys-file': { type: 'string' },
@@ -64,6 +69,7 @@ export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
     keys: Math.max(orgs, count('--keys', values.keys, 1)),
     durationSeconds: count('--duration', values.duration, 1),
     connections: count('--connections', values.connections, 1),
+    rate: count('--rate', values.rate, 0) || null,
     budget: points === 0 ? null : { points, window: count('--window', values.window, 1) },
     keysFile: values['keys-file'] ?? null,
     keep: values.keep,

@@ -29,7 +29,14 @@ export interface DriveResult {
  * tallied per window as it arrives, and latencies go into a histogram: memory stays flat however
  * long the run.
  */
-export async function drive(urls: string[], keys: LoadKey[], seconds: number, connections: number, progress: (line: string) => void, windows = new WindowTally()): Promise<DriveResult> {
+export async function drive(
+  urls: string[],
+  keys: LoadKey[],
+  load: { seconds: number; connections: number; rate?: number | null },
+  progress: (line: string) => void,
+  windows = new WindowTally(),
+): Promise<DriveResult> {
+  const { seconds, connections } = load;
   const latency = new LatencyHistogram();
   const statuses: Record<string, number> = {};
   let turn = 0;
@@ -64,9 +71,10 @@ export async function drive(urls: string[], keys: LoadKey[], seconds: number, co
   const perUrl = urls.map((url) => ({ url, requests: 0 }));
   const runs = urls.map((url, i) => {
     const share = Math.max(1, Math.floor(connections / urls.length) + (i < connections % urls.length ? 1 : 0));
+    const rate = load.rate ? { overallRate: Math.max(1, Math.round(load.rate / urls.length)) } : {};
     return new Promise<autocannon.Result>((resolve, reject) => {
       const instance = autocannon(
-        { url: `${url}/v1/health`, connections: share, duration: seconds, requests: [request as autocannon.Request] },
+        { url: `${url}/v1/health`, connections: share, duration: seconds, requests: [request as autocannon.Request], ...rate },
         (err, done) => (err ? reject(err) : resolve(done)),
       );
       instance.on('response', (_client, status, _bytes, responseTime) => {
