@@ -6,6 +6,7 @@ import type { Deps } from './container';
 import { attachOrganization } from './middleware/attachOrganization';
 import { authenticateApiKey } from './middleware/authenticateApiKey';
 import { extractApiKey } from './middleware/extractApiKey';
+import { hotRoutes } from './middleware/hotRoutes';
 import { jsonBody } from './middleware/jsonBody';
 import { mailBody } from './middleware/mailBody';
 import { rateLimitOrganization } from './middleware/rateLimitOrganization';
@@ -31,6 +32,7 @@ export function v1Pipeline(deps: Deps, apiKeyStrategy: ApiKeyStrategy): Middlewa
     authenticateApiKey(apiKeyStrategy, deps.authFailures, deps.lastUsed), // 2-3. lookup and state
     attachOrganization(deps.organizations), // 4. ctx.state.organization
     rateLimitOrganization(deps.requestBuckets, deps.organizations), // 5. rl:org:<orgId>
+    hotRoutes(routers, ['/v1/health']), // 6. GET of the busiest static routes, straight to the router's own handler
     mailBody(deps.config.mail.bodyLimit), // send and reply: MESSAGE_BODY_LIMIT, for attachments
     jsonBody(deps.config.http.bodyLimit),
     routers.routes() as Middleware, // 6.

@@ -1,5 +1,5 @@
 import type { CpuPlan } from './cpus';
-import type { ServerKind } from './scenarios';
+import type { ApiKind, ServerKind } from './scenarios';
 import { BenchServer } from './servers';
 import type { BenchWorld } from './world';
 
@@ -7,7 +7,7 @@ import type { BenchWorld } from './world';
 const UNREACHABLE = '1000000000';
 
 /** The environment of each API configuration: production mode on the bench's database and prefix. */
-export function serverEnv(kind: ServerKind, world: BenchWorld, redisUrl: string, migrate: boolean): Record<string, string> {
+export function serverEnv(kind: ApiKind, world: BenchWorld, redisUrl: string, migrate: boolean): Record<string, string> {
   const env: Record<string, string> = {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
@@ -16,6 +16,8 @@ export function serverEnv(kind: ServerKind, world: BenchWorld, redisUrl: string,
     REDIS_PREFIX: world.redisPrefix,
     MIGRATE_ON_START: String(migrate),
     RATE_LIMIT_POINTS: UNREACHABLE,
+    // Issue 12's two designs of the organization bucket; every configuration but `lease` is exact.
+    RATE_LIMIT_MODE: kind === 'lease' ? 'lease' : 'exact',
   };
   if (kind === 'main') env.AUTH_FAIL_POINTS = UNREACHABLE; // unknown keys measure the negative cache, not the lockout
   if (kind === 'keyCacheDisabled') env.KEY_CACHE_DISABLED = 'true';
@@ -56,11 +58,14 @@ export class ApiServers {
       return { server: c.server, fresh: false };
     }
     await this.stop();
+    const floorEnv = () => ({ REDIS_URL: this.redisUrl, REDIS_PREFIX: this.world.redisPrefix, BARE_RESPONSES: this.responsesFile() });
     const server =
-      kind === 'floor'
-        ? await BenchServer.floor(this.plan, { REDIS_URL: this.redisUrl, REDIS_PREFIX: this.world.redisPrefix, BARE_RESPONSES: this.responsesFile() })
-        : await BenchServer.api(kind, this.plan, serverEnv(kind, this.world, this.redisUrl, !this.migrated));
-    this.migrated ||= kind !== 'floor';
+      kind === 'floor' || kind === 'floorApiClient'
+        ? await BenchServer.floor(this.plan, floorEnv(), kind === 'floor' ? 'plain' : 'api')
+        : kind === 'koaWithoutRouter'
+          ? await BenchServer.bare(this.plan, this.responsesFile(), false)
+          : await BenchServer.api(kind, this.plan, serverEnv(kind, this.world, this.redisUrl, !this.migrated));
+    this.migrated ||= isApi(kind);
     this.current = { kind, server, startedAt: Date.now(), servedManyKeys: servesManyKeys };
     return { server, fresh: true };
   }
@@ -75,4 +80,8 @@ export class ApiServers {
     this.current = null;
     await running?.server.stop();
   }
+}
+
+function isApi(kind: ServerKind): kind is ApiKind {
+  return kind !== 'floor' && kind !== 'floorApiClient' && kind !== 'koaWithoutRouter';
 }

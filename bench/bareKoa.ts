@@ -1,16 +1,31 @@
+import Router from '@koa/router';
 import Koa from 'koa';
-import { recordedResponses, serveReference } from './referenceServer';
+import { recordedResponses, RECORDED_PATHS, serveReference } from './referenceServer';
 
 /**
- * The reference the bench divides by: Koa on the same Node, answering each path with the JSON the
- * real API answered (recorded by the bench), with no authentication, cache, limiter or database.
- * Whatever the pipeline costs on top of this is what the ratio measures.
+ * The reference the bench divides by ("bare Koa"): Koa with @koa/router, the framework and router
+ * the API is built on and nothing else, answering each recorded path with the JSON the real API
+ * answered (recorded by the bench), with no authentication, cache, limiter or database. Whatever
+ * the pipeline costs on top of this is what the ratio measures. BARE_ROUTER=false serves the same
+ * bodies without the router (the `koa-without-router` scenario, for comparison only).
  */
 const responseFor = recordedResponses();
-
 const app = new Koa();
-app.use(function bareResponse(ctx) {
-  ctx.body = responseFor(ctx.path);
-});
+
+if (process.env.BARE_ROUTER === 'false') {
+  app.use(function bareResponse(ctx) {
+    ctx.body = responseFor(ctx.path);
+  });
+} else {
+  const router = new Router();
+  for (const path of RECORDED_PATHS) {
+    const body = responseFor(path);
+    router.get(path, function recorded(ctx) {
+      ctx.body = body;
+    });
+  }
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+}
 
 serveReference(app);

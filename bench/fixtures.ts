@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { API_KEY_PREFIX, generateSecret } from '../app/lib/credentials';
 import { ProvisioningClient, range } from './provision';
 import { Seeder } from './seed';
+import { RECORDED_PATHS } from './referenceServer';
 import type { Fixtures } from './scenarios';
 
 /**
@@ -50,7 +51,9 @@ function breakChecksum(secret: string): string {
  */
 export async function recordResponses(baseUrl: string, fixtures: Fixtures, file: string): Promise<void> {
   const responses: Record<string, unknown> = {};
-  for (const [path, key] of [['/v1/health', fixtures.warmKey], ['/v1/api_keys', fixtures.listingKey]] as const) {
+  const keyFor: Record<(typeof RECORDED_PATHS)[number], string> = { '/v1/health': fixtures.warmKey, '/v1/api_keys': fixtures.listingKey };
+  for (const path of RECORDED_PATHS) {
+    const key = keyFor[path];
     const res = await fetch(baseUrl + path, { headers: { authorization: `Bearer ${key}` } });
     if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}`);
     responses[path] = await res.json();

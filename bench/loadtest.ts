@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseLoadtestArgs, USAGE, UsageError } from './loadtest/args';
-import { checkBudgets, type Observation } from './loadtest/budgets';
+import { WindowTally } from './loadtest/budgets';
 import { drive, type LoadKey } from './loadtest/drive';
 import { keysFromFile, provisionLoad, revokeLoad, type ProvisionedLoad } from './loadtest/keys';
 import { buildReport, formatReport } from './loadtest/print';
@@ -14,12 +14,12 @@ async function main(): Promise<number> {
   const args = parseLoadtestArgs(process.argv.slice(2));
   let provisioned: ProvisionedLoad | null = null;
   let keys: LoadKey[];
-  const observations: Observation[] = [];
+  const windows = new WindowTally();
 
   if (args.keysFile) {
     const fromFile = await keysFromFile(args.url, args.keysFile);
     keys = fromFile.keys;
-    observations.push(...fromFile.observations);
+    for (const o of fromFile.observations) windows.add(o);
     say(`${keys.length} keys from ${args.keysFile}, ${new Set(keys.map((k) => k.orgId)).size} organizations`);
   } else {
     const budget = args.budget ? `, budget ${args.budget.points} per ${args.budget.window} s each` : ", the deployment's default budget";
@@ -30,16 +30,15 @@ async function main(): Promise<number> {
   }
 
   try {
-    say(`load: GET /v1/health for ${args.durationSeconds} s over ${args.connections} connections`);
+    say(`load: GET /v1/health for ${args.durationSeconds} s over ${args.connections} connections${args.rate ? ` at ${args.rate} req/s` : ''}${args.urls.length > 1 ? ` spread over ${args.urls.length} instances` : ''}`);
     const live = process.stderr.isTTY;
     let ticks = 0;
-    const run = await drive(args.url, keys, args.durationSeconds, args.connections, (line) => {
+    const run = await drive(args.urls, keys, { seconds: args.durationSeconds, connections: args.connections, rate: args.rate }, (line) => {
       if (live) process.stderr.write(`\r\x1b[2K${line}`);
       else if (++ticks % 5 === 0) say(line); // a log file gets a line every 5 s, not a redrawn one
-    });
+    }, windows);
     if (live) process.stderr.write('\n');
-    observations.push(...run.observations);
-    const budgets = checkBudgets(observations, run.latenciesMs.reduce((a, b) => Math.max(a, b), 0));
+    const budgets = windows.report(run.latency.max);
     const report = buildReport(args.url, args.connections, run, budgets);
     console.log(formatReport(report));
     if (args.json) writeFileSync(args.json, JSON.stringify(report, null, 2) + '\n');

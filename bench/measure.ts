@@ -1,7 +1,7 @@
 import { COUNTER_NAMES, ZERO_COUNTERS, type BenchServer, type CounterSnapshot } from './servers';
 import type { ServerStatus, StatusSample } from './serverStatus';
 import { KeySource } from './keySource';
-import { runSlice, type Load, type Slice } from './slice';
+import { autocannonSlice, runSlice, type Load, type Slice } from './slice';
 import { mean, median, mergeCounts, percentile, round, sum } from './stats';
 
 export interface Measurement {
@@ -26,7 +26,9 @@ export interface Measurement {
   cpuUsPerRequest: { api: number | null; bare: number | null };
   /** API CPU per request ÷ bare CPU per request: like the ratio, steadier than either alone. */
   cpuRelativeToBare: number | null;
+  /** CPU the load generator used, as a share of one core (near 1: it, not the server, was the limit). */
   generatorCpu: { api: number; bare: number };
+  generator: 'wrk' | 'autocannon';
   exhausted: boolean;
 }
 
@@ -67,7 +69,23 @@ export async function measure(load: Load, api: BenchServer, bare: BenchServer, s
     }
     ratios.push(rps.api! / rps.bare!);
   }
-  return summarise(apiTotals, bareTotals, ratios, pairs);
+  // wrk stops after whole seconds with requests still in flight, which the server counts and wrk
+  // does not; exact counts per request come from one more slice of a fixed number of answers.
+  const counted = apiTotals.slices[0]?.generator === 'wrk' ? await countingSlice(load, api, status, connections, rate.api) : null;
+  return summarise(apiTotals, bareTotals, ratios, pairs, counted);
+}
+
+const COUNTING_SECONDS = 1;
+
+async function countingSlice(load: Load, api: BenchServer, status: ServerStatus, connections: number, rate: number): Promise<Totals> {
+  const totals = emptyTotals();
+  const amount = Math.max(connections * 20, Math.round(rate * COUNTING_SECONDS));
+  const [countersBefore, statusBefore] = [await api.counters(), await status.sample()];
+  totals.slices.push(await autocannonSlice(api.url, load, { connections, amount, forApi: true }));
+  const [countersAfter, statusAfter] = [await api.counters(), await status.sample()];
+  for (const k of COUNTER_NAMES) totals.counters[k] += countersAfter[k] - countersBefore[k];
+  totals.status = status.delta(statusBefore, statusAfter);
+  return totals;
 }
 
 function emptyTotals(): Totals {
@@ -118,11 +136,13 @@ function addCpu(total: number | null, before: number | null, after: number | nul
   return total === null || before === null || after === null ? null : total + after - before;
 }
 
-function summarise(api: Totals, bare: Totals, ratios: number[], pairs: number): Measurement {
+function summarise(api: Totals, bare: Totals, ratios: number[], pairs: number, counted: Totals | null): Measurement {
+  // Requests and counters for the per-request counts: the counting slice when there was one.
+  const countedRequests = counted ? sum(counted.slices.map((s) => s.requests)) : sum(api.slices.map((s) => s.requests));
+  const c = counted ?? api;
   const requests = sum(api.slices.map((s) => s.requests));
   const seconds = sum(api.slices.map((s) => s.seconds));
   const bareRequests = sum(bare.slices.map((s) => s.requests));
-  const latencies = api.slices.flatMap((s) => s.latenciesMs);
   const per = (n: number, of: number) => (of ? round(n / of, 4) : NaN);
   return {
     pairs,
@@ -130,7 +150,8 @@ function summarise(api: Totals, bare: Totals, ratios: number[], pairs: number): 
       requests,
       seconds: round(seconds, 2),
       rps: Math.round(requests / seconds),
-      latencyMs: { p50: round(percentile(latencies, 50), 2), p99: round(percentile(latencies, 99), 2) },
+      // Medians over the slices of each slice's percentile (wrk reports percentiles, not latencies).
+      latencyMs: { p50: round(median(api.slices.map((s) => s.latencyMs.p50)), 2), p99: round(median(api.slices.map((s) => s.latencyMs.p99)), 2) },
       statuses: api.slices.reduce((all, s) => mergeCounts(all, s.statuses), {} as Record<string, number>),
       errors: sum(api.slices.map((s) => s.errors)),
     },
@@ -139,18 +160,19 @@ function summarise(api: Totals, bare: Totals, ratios: number[], pairs: number): 
     ratioQuartiles: [round(percentile(ratios, 25), 3), round(percentile(ratios, 75), 3)],
     pairRatios: ratios.map((r) => round(r, 3)),
     perRequest: {
-      mysqlQueries: per(api.counters.mysqlQueries, requests),
-      keyLookupQueries: per(api.counters.keyLookupQueries, requests),
-      redisCommands: per(api.counters.redisCommands, requests),
+      mysqlQueries: per(c.counters.mysqlQueries, countedRequests),
+      keyLookupQueries: per(c.counters.keyLookupQueries, countedRequests),
+      redisCommands: per(c.counters.redisCommands, countedRequests),
     },
     faults: { redisErrors: api.counters.redisErrors, mysqlErrors: api.counters.mysqlErrors, degradedAdmits: api.counters.degradedAdmits },
-    serverWidePerRequest: { mysqlQuestions: per(api.status.mysqlQuestions, requests), redisExecuted: per(api.status.redisCalls, requests) },
+    serverWidePerRequest: { mysqlQuestions: per(c.status.mysqlQuestions, countedRequests), redisExecuted: per(c.status.redisCalls, countedRequests) },
     cpuUsPerRequest: {
       api: api.cpuSeconds === null ? null : Math.round((api.cpuSeconds / requests) * 1e6),
       bare: bare.cpuSeconds === null ? null : Math.round((bare.cpuSeconds / bareRequests) * 1e6),
     },
     cpuRelativeToBare: api.cpuSeconds === null || bare.cpuSeconds === null ? null : round((api.cpuSeconds / requests) / (bare.cpuSeconds / bareRequests), 2),
     generatorCpu: { api: round(mean(api.slices.map((s) => s.generatorCpu)), 2), bare: round(mean(bare.slices.map((s) => s.generatorCpu)), 2) },
+    generator: api.slices[0]?.generator ?? 'autocannon',
     exhausted: api.slices.some((s) => s.exhausted),
   };
 }

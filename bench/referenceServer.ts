@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type Koa from 'koa';
 
+/** The paths whose answers the bench records (bench/fixtures.ts) and the references serve. */
+export const RECORDED_PATHS = ['/v1/health', '/v1/api_keys'] as const;
+
 /**
  * The bodies the real API answered, by path, as the bench recorded them (BARE_RESPONSES); any
  * other path gets the /v1/health body. The reference servers answer with these.

@@ -6,12 +6,15 @@ import { ApiServers } from './apiServers';
 import { planCpus, pinSelf } from './cpus';
 import { provisionFixtures, recordResponses } from './fixtures';
 import { measure } from './measure';
+import { measureMultiInstance, MULTI_INSTANCE_SCENARIOS } from './multiInstance';
 import { readBenchOptions, ROOT } from './options';
-import { checkTargets, floorOf, floorSentence, writeResults, type BenchResults, type ScenarioResult } from './report';
+import { checkTargets, floorOf, floorSentence, writeResults, type BenchResults, type MultiInstanceResult, type ScenarioResult } from './report';
 import { scenarios } from './scenarios';
 import { BenchServer } from './servers';
 import { ServerStatus } from './serverStatus';
 import { BenchWorld } from './world';
+import { defaultRateLimitMode } from './defaultMode';
+import { hasWrk } from './wrkSlice';
 
 /**
  * `npm run bench`: the API in production mode against a bare Koa server, scenario by scenario,
@@ -21,6 +24,7 @@ import { BenchWorld } from './world';
 async function main(): Promise<void> {
   const options = readBenchOptions();
   const selected = scenarios.filter((s) => options.only.length === 0 || options.only.includes(s.name));
+  const multiSelected = MULTI_INSTANCE_SCENARIOS.filter((name) => options.only.length === 0 || options.only.includes(name));
   const plan = planCpus();
   pinSelf(plan);
   const startedAt = new Date().toISOString();
@@ -70,7 +74,20 @@ async function main(): Promise<void> {
       if (faults.length) log(`  faults during the measurement: ${faults.map(([k, n]) => `${k} ${n}`).join(', ')}`);
     }
 
+    await apis.stop();
+    const multiInstance: MultiInstanceResult[] = [];
+    for (const name of multiSelected) {
+      const mode = name === 'multi-instance-lease' ? 'lease' : 'exact';
+      const seconds = Math.max(25, 5 * options.durationSeconds);
+      log(`${name}: two API processes, RATE_LIMIT_MODE=${mode}, organizations kept at their budget, ${seconds} s`);
+      const m = await measureMultiInstance(mode, plan, world, options.redisUrl, { seconds, connections: options.connections }, log);
+      multiInstance.push(m);
+      log(`  ${Math.round(m.requests / m.seconds)} req/s, ${JSON.stringify(m.statuses)}, ${m.windowsChecked} windows, over-admitted ${m.overAdmitted}, ${m.perRequest.redisCommands} cmd/req, ${m.perRequest.mysqlQueries} q/req`);
+    }
+
     const byName = new Map(results.map((r) => [r.name, r]));
+    const defaultMode = defaultRateLimitMode();
+    const headline = byName.get(defaultMode === 'lease' ? 'warm-key-lease' : 'warm-key');
     const versions = await world.versions();
     const output: BenchResults = {
       startedAt,
@@ -88,7 +105,8 @@ async function main(): Promise<void> {
         durationSeconds: options.durationSeconds,
         connections: options.connections,
         server: 'node dist/app/main.js, NODE_ENV=production, LOG_LEVEL=warn',
-        pinning: plan.pinned ? `API and bare Koa on CPU ${plan.serverCpu}, autocannon on CPU ${plan.generatorCpu}` : 'not pinned (no taskset or one CPU)',
+        pinning: plan.pinned ? `API and bare Koa on CPU ${plan.serverCpu}, the load generator on CPU ${plan.generatorCpu}` : 'not pinned (no taskset or one CPU)',
+        generator: hasWrk() ? 'wrk for one-key scenarios (1-second slices), autocannon for rotating keys and several instances' : 'autocannon (wrk not on the PATH)',
         spreadKeys,
         spreadOrganizations,
         coldKeys,
@@ -96,8 +114,10 @@ async function main(): Promise<void> {
         redisPrefix: world.redisPrefix,
       },
       scenarios: results,
-      targets: checkTargets(byName),
-      headlineRatio: byName.get('warm-key')?.ratioToBare ?? null,
+      targets: checkTargets(byName, multiInstance),
+      headlineRatio: headline?.ratioToBare ?? null,
+      defaultMode,
+      multiInstance,
       floor: floorOf(byName),
     };
     const files = writeResults(options.outputDir, output);

@@ -1,8 +1,10 @@
 import { KeySource } from './keySource';
 import type { Load } from './slice';
 
-/** Which API configuration a scenario runs against (see serverEnv in bench/run.ts). */
-export type ServerKind = 'main' | 'keyCacheDisabled' | 'authThrottle' | 'floor';
+/** Which API configuration a scenario runs against (see serverEnv in bench/apiServers.ts); `main` is exact mode. */
+export type ApiKind = 'main' | 'lease' | 'keyCacheDisabled' | 'authThrottle';
+/** An API configuration, or a reference server measured like one (bench/floorKoa.ts, bench/bareKoa.ts). */
+export type ServerKind = ApiKind | 'floor' | 'floorApiClient' | 'koaWithoutRouter';
 
 /** The keys the bench provisioned (and made up) before measuring. */
 export interface Fixtures {
@@ -42,9 +44,13 @@ const health = '/v1/health';
  * results pick it up, and BENCH_SCENARIOS=<name> runs it alone.
  */
 export const scenarios: Scenario[] = [
-  // Not the API: the most any implementation could reach here (bench/floorKoa.ts).
-  scenario('floor', 'reference, not the API: bare Koa + one SHA-256, a Map lookup, one RateLimiterRedis consume', 'floor', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 2 }),
-  scenario('warm-key', 'warm key, GET /v1/health', 'main', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 3 }),
+  // Not the API: the most the exact design could reach here (bench/floorKoa.ts), on a plain ioredis
+  // client and on the API's client options; and Koa without its router, for comparison.
+  scenario('floor', 'reference, not the API: bare Koa + one SHA-256, a Map lookup, one RateLimiterRedis consume (plain ioredis client)', 'floor', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 2 }),
+  scenario('floor-api-client', "reference, not the API: the floor on the API's client options (no offline queue, 100 ms deadline)", 'floorApiClient', (f) => ({ path: health, keys: KeySource.same(f.warmKey) })),
+  scenario('koa-without-router', 'reference, not the API: Koa answering the same JSON without @koa/router', 'koaWithoutRouter', (f) => ({ path: health, keys: KeySource.same(f.warmKey) })),
+  scenario('warm-key-lease', 'warm key, GET /v1/health, RATE_LIMIT_MODE=lease', 'lease', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 2 }),
+  scenario('warm-key', 'warm key, GET /v1/health, RATE_LIMIT_MODE=exact', 'main', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 3 }),
   scenario('over-budget', 'organization over its budget (429)', 'main', (f) => ({ path: health, keys: KeySource.same(f.overBudgetKey) })),
   scenario('malformed-key', 'malformed keys (bad checksum)', 'main', (f) => ({ path: health, keys: KeySource.rotate(f.malformedKeys) })),
   scenario('unknown-key', 'unknown well-formed keys: the negative cache (lockout not reached)', 'main', (f) => ({ path: health, keys: KeySource.rotate(f.unknownKeys) })),

@@ -33,16 +33,16 @@ export class BenchServer {
     return BenchServer.start(name, plan, ['--require', PROBE, join(ROOT, 'dist', 'app', 'main.js')], env, '/health');
   }
 
-  /** Starts the bare Koa reference server, answering with the given bodies by path. */
-  static bare(plan: CpuPlan, responsesFile: string): Promise<BenchServer> {
+  /** Starts the bare Koa reference server (with @koa/router, or without), answering with the given bodies by path. */
+  static bare(plan: CpuPlan, responsesFile: string, router = true): Promise<BenchServer> {
     const argv = ['--import', 'tsx', join(ROOT, 'bench', 'bareKoa.ts')];
-    return BenchServer.start('bare-koa', plan, argv, { BARE_RESPONSES: responsesFile }, '/v1/health');
+    return BenchServer.start(router ? 'bare-koa' : 'koa-without-router', plan, argv, { BARE_RESPONSES: responsesFile, BARE_ROUTER: String(router) }, '/v1/health');
   }
 
   /** Starts the floor reference (bench/floorKoa.ts): bare Koa plus only the unavoidable work. */
-  static floor(plan: CpuPlan, env: Record<string, string>): Promise<BenchServer> {
+  static floor(plan: CpuPlan, env: Record<string, string>, client: 'plain' | 'api'): Promise<BenchServer> {
     const argv = ['--import', 'tsx', join(ROOT, 'bench', 'floorKoa.ts')];
-    return BenchServer.start('floor', plan, argv, { NODE_ENV: 'production', ...env }, '/v1/health');
+    return BenchServer.start(client === 'api' ? 'floor-api-client' : 'floor', plan, argv, { NODE_ENV: 'production', FLOOR_CLIENT: client, ...env }, '/v1/health');
   }
 
   private static async start(name: string, plan: CpuPlan, nodeArgs: string[], env: Record<string, string>, probePath: string) {

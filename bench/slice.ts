@@ -1,5 +1,7 @@
 import autocannon from 'autocannon';
 import type { KeySource } from './keySource';
+import { percentile } from './stats';
+import { hasWrk, wrkSlice } from './wrkSlice';
 
 /** What one scenario sends: a path and where each request's key comes from. */
 export interface Load {
@@ -17,21 +19,39 @@ export interface SliceOptions {
   forApi: boolean;
 }
 
-/** One autocannon run: counts, every latency, and how busy the load generator was. */
+/** One run of the load generator: counts, latency, and how busy the generator was. */
 export interface Slice {
   requests: number;
   seconds: number;
   rps: number;
-  latenciesMs: number[];
+  latencyMs: { p50: number; p99: number };
   statuses: Record<string, number>;
   errors: number;
   /** CPU the load generator used, as a fraction of one core. Near 1: it, not the server, was the limit. */
   generatorCpu: number;
   /** An eachOnce source ran out of fresh keys before the time was up. */
   exhausted: boolean;
+  generator: 'wrk' | 'autocannon';
 }
 
-export async function runSlice(url: string, load: Load, options: SliceOptions): Promise<Slice> {
+/** Seconds of a slice that wrk runs instead of a fixed number of requests. */
+export const WRK_SLICE_SECONDS = 1;
+
+/**
+ * One slice. With one key for every request and wrk on the PATH, wrk runs it for whole seconds
+ * (`amount` becomes WRK_SLICE_SECONDS: wrk cannot stop after a number of requests, so counts per
+ * request may include up to `connections` requests still in flight when it stopped). Otherwise
+ * autocannon, which can rotate keys per request and stop after exactly `amount` answers.
+ */
+export function runSlice(url: string, load: Load, options: SliceOptions): Promise<Slice> {
+  if (load.keys.mode === 'same' && hasWrk()) {
+    const seconds = options.amount ? WRK_SLICE_SECONDS : (options.seconds ?? 1);
+    return wrkSlice(url + load.path, `Bearer ${load.keys.next(options.forApi)}`, options.connections, seconds);
+  }
+  return autocannonSlice(url, load, options);
+}
+
+export async function autocannonSlice(url: string, load: Load, options: SliceOptions): Promise<Slice> {
   const latenciesMs: number[] = [];
   const statuses: Record<string, number> = {};
   let exhausted = false;
@@ -80,10 +100,11 @@ export async function runSlice(url: string, load: Load, options: SliceOptions): 
     requests: latenciesMs.length,
     seconds,
     rps: latenciesMs.length / seconds,
-    latenciesMs,
+    latencyMs: { p50: percentile(latenciesMs, 50), p99: percentile(latenciesMs, 99) },
     statuses,
     errors: result.errors,
     generatorCpu: (cpu.user + cpu.system) / 1e6 / seconds,
     exhausted,
+    generator: 'autocannon',
   };
 }

@@ -1,12 +1,17 @@
 import { parseArgs } from 'node:util';
 
 export interface LoadtestArgs {
+  /** The first --url: where keys are provisioned. */
   url: string;
+  /** Every --url: the load is spread over them (instances of one deployment). */
+  urls: string[];
   orgs: number;
   /** Total keys, spread round-robin over the organizations. */
   keys: number;
   durationSeconds: number;
   connections: number;
+  /** Requests per second over all URLs together; null: as fast as the deployment answers. */
+  rate: number | null;
   /** Budget set on every provisioned organization; null: leave the deployment's default. */
   budget: { points: number; window: number } | null;
   keysFile: string | null;
@@ -16,11 +21,16 @@ export interface LoadtestArgs {
 
 export const USAGE = `npm run loadtest -- --url <base> [options]
 
-  --url <base>          the deployment, e.g. http://localhost:8006 (required)
+  --url <base>          the deployment, e.g. http://localhost:8006 (required); repeat it
+                        for several instances of one deployment: the load is spread over
+                        them, keys are provisioned through the first, and the budget check
+                        covers all of them together
   --orgs N              organizations to provision (default 10)
   --keys M              API keys to provision, spread over them (default 100)
   --duration S          seconds of load (default 20)
   --connections C       concurrent connections (default 50)
+  --rate R              at most R requests per second over all URLs together (default: as
+                        fast as answered); for a soak at a chosen share of the peak
   --points P            budget set on each organization: P requests... (default 1000)
   --window W            ...per W seconds (default 10); --points 0 keeps the deployment's default
   --keys-file F         use these keys (one per line, or a JSON array) instead of provisioning
@@ -33,11 +43,12 @@ export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
   const { values } = parseArgs({
     args: argv,
     options: {
-      url: { type: 'string' },
+      url: { type: 'string', multiple: true },
       orgs: { type: 'string', default: '10' },
       keys: { type: 'string', default: '100' },
       duration: { type: 'string', default: '20' },
       connections: { type: 'string', default: '50' },
+      rate: { type: 'string', default: '0' },
       points: { type: 'string', default: '1000' },
       window: { type: 'string', default: '10' },
       'keys-file': { type: 'string' },
@@ -46,17 +57,19 @@ export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help || !values.url) throw new UsageError(values.help ? '' : '--url is required');
-  const url = values.url.replace(/\/+$/, '');
-  if (!/^https?:\/\//.test(url)) throw new UsageError('--url must start with http:// or https://');
+  if (values.help || !values.url?.length) throw new UsageError(values.help ? '' : '--url is required');
+  const urls = values.url.map((u) => u.replace(/\/+$/, ''));
+  for (const url of urls) if (!/^https?:\/\//.test(url)) throw new UsageError(`--url must start with http:// or https://, got "${url}"`);
   const orgs = count('--orgs', values.orgs, 1);
   const points = count('--points', values.points, 0);
   return {
-    url,
+    url: urls[0]!,
+    urls,
     orgs,
     keys: Math.max(orgs, count('--keys', values.keys, 1)),
     durationSeconds: count('--duration', values.duration, 1),
     connections: count('--connections', values.connections, 1),
+    rate: count('--rate', values.rate, 0) || null,
     budget: points === 0 ? null : { points, window: count('--window', values.window, 1) },
     keysFile: values['keys-file'] ?? null,
     keep: values.keep,

@@ -1,9 +1,11 @@
-import { percentile, round } from '../stats';
+import { round } from '../stats';
 import type { BudgetReport, WindowReport } from './budgets';
 import type { DriveResult } from './drive';
 
 export interface LoadtestReport {
   url: string;
+  /** Answers per --url. */
+  perUrl: Array<{ url: string; requests: number }>;
   seconds: number;
   connections: number;
   requests: number;
@@ -17,14 +19,15 @@ export interface LoadtestReport {
 }
 
 export function buildReport(url: string, connections: number, run: DriveResult, budgets: BudgetReport): LoadtestReport {
-  const l = run.latenciesMs;
+  const l = run.latency;
   return {
     url,
+    perUrl: run.perUrl,
     seconds: round(run.seconds, 2),
     connections,
     requests: run.requests,
     rps: Math.round(run.requests / run.seconds),
-    latencyMs: { p50: round(percentile(l, 50), 2), p90: round(percentile(l, 90), 2), p99: round(percentile(l, 99), 2), max: round(percentile(l, 100), 2) },
+    latencyMs: { p50: round(l.percentile(50), 2), p90: round(l.percentile(90), 2), p99: round(l.percentile(99), 2), max: round(l.max, 2) },
     statuses: run.statuses,
     errors: run.errors,
     timeouts: run.timeouts,
@@ -36,6 +39,7 @@ export function buildReport(url: string, connections: number, run: DriveResult, 
 export function formatReport(r: LoadtestReport): string {
   const lines = [
     `${r.requests} requests in ${r.seconds} s over ${r.connections} connections: ${r.rps} req/s`,
+    ...(r.perUrl.length > 1 ? [`per instance: ${r.perUrl.map((u) => `${u.url} ${u.requests}`).join(', ')}`] : []),
     `latency ms: p50 ${r.latencyMs.p50}  p90 ${r.latencyMs.p90}  p99 ${r.latencyMs.p99}  max ${r.latencyMs.max}`,
     `statuses: ${Object.entries(r.statuses).map(([code, n]) => `${code}: ${n}`).join('  ')}` + (r.errors ? `  connection errors: ${r.errors} (timeouts ${r.timeouts})` : ''),
     '',

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { checkBudgets, parsePolicy, type Observation } from '../../bench/loadtest/budgets';
+import { checkBudgets, parsePolicy, WindowTally, type Observation } from '../../bench/loadtest/budgets';
+import { LatencyHistogram } from '../../bench/loadtest/latency';
 
 // A fixed-window bucket as the server runs it: the window opens at `opensAt` and lasts `w` s. The
 // server decides at `serverAtMs` (increasing); the client sees the answer `latency` ms later.
@@ -65,4 +66,52 @@ test('RateLimit-Policy is parsed as points and window', (t) => {
   t.deepEqual(parsePolicy('1000;w=60'), { limit: 1000, windowSeconds: 60 });
   t.is(parsePolicy(undefined), null);
   t.is(parsePolicy('garbage'), null);
+});
+
+test('millions of answers are tallied per window without being kept (no stack or memory growth per answer)', (t) => {
+  // 2.4 million answers over 40 s of a 10 s window, 60 per ms: the original load test kept every
+  // one of them and overflowed the stack merging them.
+  function* many(): Generator<Observation> {
+    for (let ms = 0; ms < 40_000; ms++) {
+      const end = (Math.floor(ms / 10_000) + 1) * 10_000;
+      for (let i = 0; i < 60; i++) {
+        const accepted = (ms % 10_000) * 60 + i < 1000;
+        yield { orgId: 'org', atMs: ms + 2, accepted, resetSeconds: Math.ceil((end - ms) / 1000), limit: 1000, windowSeconds: 10, degraded: false };
+      }
+    }
+  }
+  const tally = new WindowTally();
+  for (const o of many()) tally.add(o);
+  t.is(tally.size, 2_400_000);
+  const report = tally.report(5);
+  t.deepEqual(report.windows.map((w) => [w.accepted, w.rejected]), [[1000, 599_000], [1000, 599_000], [1000, 599_000], [1000, 599_000]]);
+  t.is(report.overAdmitted, 0);
+});
+
+test('answers of one organization from several instances are counted against one budget', (t) => {
+  // Two instances, each with its own correct bucket for the same organization: each stays within
+  // the limit alone, together they admit twice the budget in every window.
+  const a = answers('org', 0, 10, 50, every(5, 30_000, 40), 20);
+  const b = answers('org', 3, 10, 50, every(8, 30_000, 40), 30);
+  const tally = new WindowTally();
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i]) tally.add(a[i]!);
+    if (b[i]) tally.add(b[i]!);
+  }
+  const report = tally.report(60);
+  t.deepEqual(report.windows.map((w) => w.accepted), [100, 100, 100]);
+  t.is(report.overAdmitted, 150);
+});
+
+test('the latency histogram gives percentiles to its step in fixed memory', (t) => {
+  const h = new LatencyHistogram();
+  for (let i = 1; i <= 10_000; i++) h.record(i / 100); // 0.01 .. 100 ms
+  h.record(2500);
+  t.is(h.count, 10_001);
+  // Exact to the 0.01 ms step (the upper edge of the value's step).
+  t.true(Math.abs(h.percentile(50) - 50.01) <= 0.0100001, String(h.percentile(50)));
+  t.true(Math.abs(h.percentile(99) - 99.01) <= 0.0100001, String(h.percentile(99)));
+  t.is(h.max, 2500);
+  t.is(h.percentile(100), 2500);
+  t.true(Number.isNaN(new LatencyHistogram().percentile(50)));
 });
