@@ -24,7 +24,7 @@ export function createApp(deps: Deps): SendookApp {
   const app = new Koa();
   const { passport, apiKeyStrategy } = createPassport(deps.keyVerifier, deps.accounts);
   const v1 = v1Pipeline(deps, apiKeyStrategy);
-  const publicRouters = [healthRouter(deps), authRouter(deps, passport), organizationsRouter(deps, passport), openApiRouter()];
+  const publicRouters = [healthRouter(deps), authRouter(deps, passport), organizationsRouter(deps, passport), openApiRouter(v1.router)];
   const routers = [v1.router, ...publicRouters];
   const routeNames = new RouteNames(routers);
 

@@ -30,6 +30,7 @@ export const ERRORS = {
   send_failed: [502, 'The mail server did not accept the message; it is stored with status "failed".'],
   service_unavailable: [503, 'A backing service is unavailable; retry shortly.'],
   internal_error: [500, 'Internal server error.'],
+  insufficient_scope: [403, "The API key's scopes do not allow this; details.required names the scope needed."],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -39,12 +40,17 @@ export interface ErrorDetail {
   message: string;
 }
 
+/** `details` of 403 insufficient_scope (contract section 9): the scope the request needed. */
+export interface ScopeDetail {
+  required: string;
+}
+
 export class ApiError extends Error {
   readonly status: number;
   constructor(
     readonly code: ErrorCode,
     message?: string,
-    readonly details?: ErrorDetail[],
+    readonly details?: ErrorDetail[] | ScopeDetail,
     /** Extra response headers, e.g. Retry-After. */
     readonly headers?: Record<string, string>,
   ) {

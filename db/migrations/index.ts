@@ -1,12 +1,14 @@
 import type { Knex } from 'knex';
 import * as accounts from './001_accounts';
 import * as email from './002_email';
+import * as keyLifecycle from './004_key_lifecycle';
 
 // Migrations are listed in code rather than discovered on disk, so the same list runs from
 // TypeScript (tests, tsx) and from the compiled dist/ without a loader. Append, never reorder.
 const migrations: Record<string, Knex.Migration> = {
   '001_accounts': accounts,
   '002_email': email,
+  '004_key_lifecycle': keyLifecycle,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
