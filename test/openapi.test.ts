@@ -115,3 +115,28 @@ test('real responses match the documented objects', async (t) => {
   t.is(invalid.status, 400);
   matches(errorEnvelope, invalid.body, 'a validation error');
 });
+
+test('each /v1 operation names the scope its route declares, in x-required-scope and its security requirement', (t) => {
+  const doc = buildDocument() as any;
+  t.deepEqual(doc.paths['/v1/inboxes'].get.security, [{ apiKey: ['inboxes:read'] }]);
+  t.is(doc.paths['/v1/inboxes/{inboxId}/messages/send'].post['x-required-scope'], 'messages:send');
+  t.is(doc.paths['/v1/api_keys/{id}/roll'].post['x-required-scope'], 'api_keys:write');
+  t.regex(doc.paths['/v1/api_keys/{id}/roll'].post.responses['403'].description, /insufficient_scope/);
+  t.is(doc.paths['/v1/health'].get['x-required-scope'], null, 'GET /v1/health needs none');
+  t.deepEqual(doc.paths['/v1/health'].get.security, [{ apiKey: [] }]);
+  t.false('403' in doc.paths['/v1/health'].get.responses);
+  // The token mount is bound by membership, not scopes.
+  t.false('x-required-scope' in doc.paths['/organizations/{orgId}/inboxes'].get);
+  t.deepEqual(doc.paths['/organizations/{orgId}/inboxes'].get.security, [{ accessToken: [] }]);
+});
+
+test('a roll and a 403 insufficient_scope match the documented objects', async (t) => {
+  const account = await register(app);
+  const rolled = await app.post(`/v1/api_keys/${account.keyId}/roll`, { auth: account.key, body: { graceSeconds: 60 } });
+  t.notThrows(() => createdApiKeyObject.parse(rolled.body));
+  t.notThrows(() => apiKeyObject.parse((await app.get(`/v1/api_keys/${account.keyId}`, { auth: rolled.body.key })).body));
+  const narrow = await app.post('/v1/api_keys', { auth: rolled.body.key, body: { name: 'narrow', scopes: ['usage:read'] } });
+  const refused = await app.get('/v1/inboxes', { auth: narrow.body.key });
+  t.is(refused.status, 403);
+  t.notThrows(() => errorEnvelope.parse(refused.body));
+});
