@@ -27,7 +27,7 @@ export function createApp(deps: Deps): SendookApp {
   const app = new Koa({ proxy: deps.config.trustProxy > 0, maxIpsCount: deps.config.trustProxy });
   const { passport, apiKeyStrategy } = createPassport(deps.keyVerifier, deps.accounts);
   const v1 = v1Pipeline(deps, apiKeyStrategy);
-  const publicRouters = [healthRouter(deps), authRouter(deps, passport), organizationsRouter(deps, passport), openApiRouter()];
+  const publicRouters = [healthRouter(deps), authRouter(deps, passport), organizationsRouter(deps, passport), openApiRouter(v1.router)];
   const routers = [v1.router, ...publicRouters];
   const routeNames = new RouteNames(routers);
 

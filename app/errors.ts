@@ -33,6 +33,7 @@ export const ERRORS = {
   not_implemented: [501, 'This HTTP method is not supported by this server.'],
   register_throttled: [429, 'Too many registrations from this address; retry after the time in Retry-After.'],
   too_many_webhooks: [409, 'The organization has the most webhooks allowed; delete one first.'],
+  insufficient_scope: [403, "The API key's scopes do not allow this; details.required names the scope needed."],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -42,12 +43,17 @@ export interface ErrorDetail {
   message: string;
 }
 
+/** `details` of 403 insufficient_scope (contract section 9): the scope the request needed. */
+export interface ScopeDetail {
+  required: string;
+}
+
 export class ApiError extends Error {
   readonly status: number;
   constructor(
     readonly code: ErrorCode,
     message?: string,
-    readonly details?: ErrorDetail[],
+    readonly details?: ErrorDetail[] | ScopeDetail,
     /** Extra response headers, e.g. Retry-After. */
     readonly headers?: Record<string, string>,
   ) {

@@ -66,6 +66,10 @@ export class Seeder {
         expiresAt: null,
         lastUsedAt: null,
         deletedAt: null,
+        scopes: ['*'],
+        inboxIds: null,
+        rolledTo: null,
+        rolledFrom: null,
         createdAt: now,
         updatedAt: now,
       };

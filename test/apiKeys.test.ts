@@ -10,7 +10,7 @@ test.before(async () => {
 });
 test.after.always(() => world?.close());
 
-const KEY_FIELDS = ['_id', 'id', 'name', 'start', 'organizationId', 'active', 'expiresAt', 'lastUsedAt', 'createdAt', 'updatedAt'];
+const KEY_FIELDS = ['_id', 'id', 'name', 'start', 'organizationId', 'active', 'expiresAt', 'lastUsedAt', 'scopes', 'inboxIds', 'rolledTo', 'rolledFrom', 'createdAt', 'updatedAt'];
 
 test('create returns the key once; list and get never include it', async (t) => {
   const account = await register(app);

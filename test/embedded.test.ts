@@ -23,6 +23,18 @@ test('with no MySQL and no Redis configured the server runs embedded and says so
   t.is(registered.status, 201);
   const { apiKey } = (await registered.json()) as { apiKey: { key: string; id: string } };
   const call = (path: string, method = 'GET') => fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${apiKey.key}` } });
+  // Migration 004 on SQLite: a scoped key, restricted to the default inbox, rolled.
+  const inboxes = (await (await call('/v1/inboxes')).json()) as { id: string }[];
+  const scoped = await fetch(`${server.url}/v1/api_keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'scoped', scopes: ['inboxes:read'], inboxIds: [inboxes[0]!.id] }),
+  }).then((r) => r.json() as Promise<{ id: string; key: string }>);
+  const rolled = await fetch(`${server.url}/v1/api_keys/${scoped.id}/roll`, { method: 'POST', headers: { authorization: `Bearer ${apiKey.key}` } });
+  t.is(rolled.status, 201);
+  t.like(await rolled.json(), { scopes: ['inboxes:read'], inboxIds: [inboxes[0]!.id], rolledFrom: scoped.id });
+  t.is((await fetch(`${server.url}/v1/webhooks`, { headers: { authorization: `Bearer ${scoped.key}` } })).status, 403);
+
   const ok = await call('/v1/health');
   t.is(ok.status, 200);
   t.is(ok.headers.get('ratelimit-policy'), '1000;w=60');

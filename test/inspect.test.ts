@@ -130,6 +130,19 @@ test('inspect key by id and by start; a deactivated key reads inactive in the da
   t.true(byStart.json.keys.some((k: { id: string }) => k.id === extra.id));
 });
 
+test('inspect key shows scopes, inboxIds and the roll links of both keys', async (t) => {
+  const account = await register(app);
+  const inbox = (await app.get('/v1/inboxes', { auth: account.key })).body[0].id as string;
+  const scoped = await createKey(app, account, { name: 'scoped', scopes: ['inboxes:read', 'messages:send'], inboxIds: [inbox] });
+  const rolled = await app.post(`/v1/api_keys/${scoped.id}/roll`, { auth: account.key, body: { graceSeconds: 60 } });
+  t.is(rolled.status, 201);
+  const [old, successor] = await Promise.all([inspect(['key', scoped.id, '--json']), inspect(['key', rolled.body.id])]);
+  t.like(old.json.keys[0], { scopes: ['inboxes:read', 'messages:send'], inboxIds: [inbox], rolledTo: rolled.body.id, rolledFrom: null });
+  t.regex(successor.stdout, /scopes +inboxes:read messages:send/);
+  t.regex(successor.stdout, new RegExp(`inboxes +${inbox}`));
+  t.regex(successor.stdout, new RegExp(`rolled from +${scoped.id}`));
+});
+
 test('what does not exist exits 1; usage mistakes exit 2; neither repeats a secret', async (t) => {
   // An unknown key that was tried: not found, and Redis holds its cached miss.
   const unknown = generateSecret(API_KEY_PREFIX);

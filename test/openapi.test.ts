@@ -4,6 +4,7 @@ import { createApp } from '../app/app';
 import { ERRORS } from '../app/errors';
 import { buildOpenApiDocument } from '../app/openapi/document';
 import { apiKeyObject, createdApiKeyObject, errorEnvelope, keyHealth, organizationObject, registration, serverHealth, userWithOrganizations } from '../app/openapi/objects';
+import { routeScopes } from '../app/openapi/routeScopes';
 import { routeCatalogue } from '../app/openapi/routes';
 import { register, TestWorld, type TestApp } from './helpers/testApp';
 
@@ -16,6 +17,9 @@ test.before(async () => {
 test.after.always(() => world?.close());
 
 const METHODS = ['get', 'post', 'patch', 'delete', 'put'];
+
+/** The document as the app serves it: with the scopes the /v1 routes declare. */
+const buildDocument = () => buildOpenApiDocument(undefined, routeScopes(createApp(app.deps).routers[0]!));
 
 /** METHOD /path for every route the real app's routers serve, /v1 pipeline included (HEAD is implied by GET). */
 function servedRoutes(): string[] {
@@ -36,7 +40,7 @@ const documented = (doc: ReturnType<typeof buildOpenApiDocument>) =>
 test('the document is valid OpenAPI 3.1 (@seriousme/openapi-schema-validator), $refs included', async (t) => {
   const { Validator } = await import('@seriousme/openapi-schema-validator');
   const validator = new Validator();
-  const result = await validator.validate(buildOpenApiDocument());
+  const result = await validator.validate(buildDocument());
   t.deepEqual(result.errors ?? [], []);
   t.true(result.valid);
   t.is(validator.version, '3.1');
@@ -47,19 +51,19 @@ test('it lists exactly the routes the routers serve: the catalogue, the document
   const served = servedRoutes();
   t.true(served.includes('GET /v1/api_keys/:id') && served.includes('DELETE /organizations/:orgId/api_keys/:id'), 'the walk reaches the /v1 and the mounted routers');
   t.deepEqual(routeCatalogue.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort(), served);
-  t.deepEqual(documented(buildOpenApiDocument()), served);
+  t.deepEqual(documented(buildDocument()), served);
 });
 
 test('GET /openapi.json is public and serves the document', async (t) => {
   const res = await app.get('/openapi.json');
   t.is(res.status, 200);
   t.regex(res.headers.get('content-type') ?? '', /^application\/json/);
-  t.deepEqual(res.body, JSON.parse(JSON.stringify(buildOpenApiDocument())));
+  t.deepEqual(res.body, JSON.parse(JSON.stringify(buildDocument())));
   t.is(res.body.openapi, '3.1.0');
 });
 
 test('both security schemes, the error envelope and the rate-limit headers are described', (t) => {
-  const doc = buildOpenApiDocument() as any;
+  const doc = buildDocument() as any;
   t.like(doc.components.securitySchemes, { apiKey: { type: 'http', scheme: 'bearer' }, accessToken: { type: 'http', scheme: 'bearer' } });
   t.deepEqual(doc.components.schemas.Error.properties.code.enum, Object.keys(ERRORS));
   t.deepEqual(doc.components.schemas.Error.required, ['error', 'code', 'requestId']);
@@ -68,7 +72,9 @@ test('both security schemes, the error envelope and the rate-limit headers are d
     for (const [method, op] of Object.entries<any>(ops)) {
       const where = `${method} ${path}`;
       const expected = path.startsWith('/v1/') ? 'apiKey' : path.startsWith('/organizations') || path === '/auth/user' || path === '/auth/logout' ? 'accessToken' : null;
-      t.deepEqual(op.security, expected ? [{ [expected]: [] }] : [], where);
+      const scopes = expected === 'apiKey' && op['x-required-scope'] ? [op['x-required-scope']] : [];
+      t.deepEqual(op.security, expected ? [{ [expected]: scopes }] : [], where);
+      if (expected === 'apiKey') t.true('x-required-scope' in op, `${where} names its scope`);
       for (const [status, response] of Object.entries<any>(op.responses)) {
         t.truthy(response.headers['X-Request-Id'], `${where} ${status}`);
         if (Number(status) >= 400 && path !== '/health') t.deepEqual(response.content['application/json'].schema, { $ref: '#/components/schemas/Error' });
@@ -84,7 +90,7 @@ test('both security schemes, the error envelope and the rate-limit headers are d
 });
 
 test('request schemas are the routes\' own zod schemas, converted', (t) => {
-  const doc = buildOpenApiDocument() as any;
+  const doc = buildDocument() as any;
   for (const route of routeCatalogue.filter((r) => r.body)) {
     const { $schema: _, ...expected } = z.toJSONSchema(route.body!, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
     t.deepEqual(doc.paths[route.path.replace(/:(\w+)/g, '{$1}')][route.method].requestBody.content['application/json'].schema, expected, route.path);
@@ -108,4 +114,30 @@ test('real responses match the documented objects', async (t) => {
   const invalid = await app.post('/v1/api_keys', { auth: account.key, body: { nope: 1 } });
   t.is(invalid.status, 400);
   matches(errorEnvelope, invalid.body, 'a validation error');
+});
+
+test('each /v1 operation names the scope its route declares, in x-required-scope and its security requirement', (t) => {
+  const doc = buildDocument() as any;
+  t.deepEqual(doc.paths['/v1/inboxes'].get.security, [{ apiKey: ['inboxes:read'] }]);
+  t.is(doc.paths['/v1/inboxes/{inboxId}/messages/send'].post['x-required-scope'], 'messages:send');
+  t.is(doc.paths['/v1/api_keys/{id}/roll'].post['x-required-scope'], 'api_keys:write');
+  t.regex(doc.paths['/v1/api_keys/{id}/roll'].post.responses['403'].description, /insufficient_scope/);
+  t.is(doc.paths['/v1/health'].get['x-required-scope'], null, 'GET /v1/health needs none');
+  t.deepEqual(doc.paths['/v1/health'].get.security, [{ apiKey: [] }]);
+  t.false('403' in doc.paths['/v1/health'].get.responses);
+  // The token mount is bound by membership, not scopes.
+  t.false('x-required-scope' in doc.paths['/organizations/{orgId}/inboxes'].get);
+  t.deepEqual(doc.paths['/organizations/{orgId}/inboxes'].get.security, [{ accessToken: [] }]);
+});
+
+test('a roll and a 403 insufficient_scope match the documented objects', async (t) => {
+  const account = await register(app);
+  const rolled = await app.post(`/v1/api_keys/${account.keyId}/roll`, { auth: account.key, body: { graceSeconds: 60 } });
+  t.notThrows(() => createdApiKeyObject.parse(rolled.body));
+  const old = await app.get(`/v1/api_keys/${account.keyId}`, { auth: rolled.body.key });
+  t.notThrows(() => apiKeyObject.parse(old.body));
+  const narrow = await app.post('/v1/api_keys', { auth: rolled.body.key, body: { name: 'narrow', scopes: ['usage:read'] } });
+  const refused = await app.get('/v1/inboxes', { auth: narrow.body.key });
+  t.is(refused.status, 403);
+  t.notThrows(() => errorEnvelope.parse(refused.body));
 });

@@ -1,3 +1,5 @@
+import type { Grant } from './scopes';
+
 // Plain records the services pass around. Times are epoch milliseconds; they become ISO 8601
 // strings only in the serializers.
 
@@ -34,6 +36,13 @@ export interface ApiKey {
   expiresAt: number | null;
   lastUsedAt: number | null;
   deletedAt: number | null;
+  /** `["*"]` (everything) or a list of scopes (domain/scopes.ts). */
+  scopes: Grant[];
+  /** The inboxes the key may touch; null: all of the organization's. */
+  inboxIds: string[] | null;
+  /** The key this one was rolled to (its successor), and the one it was rolled from. */
+  rolledTo: string | null;
+  rolledFrom: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -50,6 +59,9 @@ export interface KeyState {
    * compare so that an older state never overwrites a newer one (app/cache/tieredCache.ts).
    */
   updatedAt: number;
+  /** Records cached before scopes existed lack these two: domain/scopes.ts reads that as full access. */
+  scopes: readonly Grant[];
+  inboxIds: readonly string[] | null;
 }
 
 export function keyStateOf(key: ApiKey): KeyState {
@@ -60,6 +72,8 @@ export function keyStateOf(key: ApiKey): KeyState {
     expiresAt: key.expiresAt,
     deleted: key.deletedAt !== null,
     updatedAt: key.updatedAt,
+    scopes: key.scopes,
+    inboxIds: key.inboxIds,
   };
 }
 

@@ -49,6 +49,10 @@ export function serializeApiKey(key: ApiKey, pendingLastUsed?: number) {
     active: key.active,
     expiresAt: iso(key.expiresAt),
     lastUsedAt: lastUsed === 0 ? null : iso(lastUsed),
+    scopes: key.scopes,
+    inboxIds: key.inboxIds,
+    rolledTo: key.rolledTo,
+    rolledFrom: key.rolledFrom,
     createdAt: iso(key.createdAt),
     updatedAt: iso(key.updatedAt),
   };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ERRORS, type ErrorCode } from '../errors';
 import { WEBHOOK_EVENTS } from '../domain/email';
+import { ALL_SCOPES, SCOPES } from '../domain/scopes';
 import type { serializeInbox, serializeMessage, serializeThread, serializeWebhook, serializeWebhookAttempt } from '../http/emailSerializers';
 import type { serializeApiKey, serializeOrganization, serializeUser } from '../http/serializers';
 
@@ -41,6 +42,10 @@ export const apiKeyObject = z
     active: z.boolean(),
     expiresAt: time.nullable(),
     lastUsedAt: time.nullable().describe('may lag by up to a minute'),
+    scopes: z.array(z.enum([ALL_SCOPES, ...SCOPES])).describe('what the key may do; ["*"]: everything'),
+    inboxIds: z.array(id).nullable().describe('the inboxes the key may touch; null: all of them'),
+    rolledTo: id.nullable().describe('the key this one was rolled to; its `expiresAt` is then the end of the grace'),
+    rolledFrom: id.nullable().describe('the key this one was rolled from'),
     createdAt: time,
     updatedAt: time,
   })
@@ -165,7 +170,12 @@ export const errorEnvelope = z
     error: z.string().describe('human-readable message'),
     code: z.enum(Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]]).describe('stable machine code (app/errors.ts)'),
     requestId: z.string().nullable().describe('the X-Request-Id of the response'),
-    details: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('validation errors: which field, what is wrong'),
+    details: z
+      .union([
+        z.array(z.object({ path: z.string(), message: z.string() })).describe('validation errors: which field, what is wrong'),
+        z.object({ required: z.string() }).describe('insufficient_scope: the scope the request needed ("inboxIds": a key without an inbox restriction)'),
+      ])
+      .optional(),
   })
   .meta({ id: 'Error' });
 

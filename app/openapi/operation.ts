@@ -1,5 +1,7 @@
 import { ERRORS, type ErrorCode } from '../errors';
 import { ID_PATTERN } from '../lib/ids';
+import { NO_SCOPE } from '../http/requireScope';
+import { routeKey, type RouteScopes } from './routeScopes';
 import type { RouteDoc } from './routes';
 import type { SchemaConverter } from './schemas';
 
@@ -18,9 +20,13 @@ const IMPLIED = {
 const RATE_LIMIT_HEADERS = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy', 'Sendook-Degraded'];
 
 /** The OpenAPI operation of one catalogue entry. */
-export function operation(route: RouteDoc, schemas: SchemaConverter): Json {
+export function operation(route: RouteDoc, schemas: SchemaConverter, scopes: RouteScopes): Json {
   const params = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
   const codes: ErrorCode[] = [...IMPLIED[route.auth], ...route.errors ?? []];
+  // Scopes bind API keys only; a token on the /organizations mount may do what membership allows.
+  const declared = route.auth === 'apiKey' ? scopes.get(routeKey(route.method, route.path)) : undefined;
+  const scope = declared === NO_SCOPE ? undefined : declared;
+  if (scope) codes.push('insufficient_scope');
   if (params.length) codes.push(...IMPLIED.pathParam);
   if (route.body) codes.push(...IMPLIED.body);
   if (route.query) codes.push(...IMPLIED.query);
@@ -53,7 +59,9 @@ export function operation(route: RouteDoc, schemas: SchemaConverter): Json {
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
-    security: route.auth === 'none' ? [] : [{ [route.auth]: [] }],
+    // OpenAPI 3.1 lets a non-OAuth scheme list "role names" in a requirement: the scope goes there too.
+    security: route.auth === 'none' ? [] : [{ [route.auth]: scope ? [scope] : [] }],
+    ...(declared ? { 'x-required-scope': scope ?? null } : {}),
     parameters: [...params.map(pathParameter), ...(route.query ? queryParameters(schemas.input(route.query)) : [])],
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemas.input(route.body) } } } } : {}),
     responses,

@@ -4,7 +4,7 @@ import type { Counters } from '../infra/counters';
 import { nextVersion, paginate, type Db } from './db';
 import { toApiKey, type ApiKeyRow } from './rows';
 
-export type ApiKeyPatch = Partial<Pick<ApiKey, 'name' | 'active' | 'deletedAt'>>;
+export type ApiKeyPatch = Partial<Pick<ApiKey, 'name' | 'active' | 'deletedAt' | 'scopes' | 'inboxIds'>>;
 
 export class ApiKeyRepository {
   constructor(
@@ -23,6 +23,10 @@ export class ApiKeyRepository {
       expires_at: key.expiresAt,
       last_used_at: key.lastUsedAt,
       deleted_at: key.deletedAt,
+      scopes: JSON.stringify(key.scopes),
+      inbox_ids: key.inboxIds === null ? null : JSON.stringify(key.inboxIds),
+      rolled_to: key.rolledTo,
+      rolled_from: key.rolledFrom,
       created_at: key.createdAt,
       updated_at: key.updatedAt,
     });
@@ -60,6 +64,8 @@ export class ApiKeyRepository {
     if (patch.name !== undefined) columns.name = patch.name;
     if (patch.active !== undefined) columns.active = patch.active;
     if (patch.deletedAt !== undefined) columns.deleted_at = patch.deletedAt;
+    if (patch.scopes !== undefined) columns.scopes = JSON.stringify(patch.scopes);
+    if (patch.inboxIds !== undefined) columns.inbox_ids = patch.inboxIds === null ? null : JSON.stringify(patch.inboxIds);
     const changed = await this.knex('api_keys').where({ id }).whereNull('deleted_at').update(columns);
     return changed > 0;
   }
@@ -68,6 +74,32 @@ export class ApiKeyRepository {
   async findById(id: string): Promise<ApiKey | null> {
     const row = await this.knex<ApiKeyRow>('api_keys').where({ id }).first();
     return row ? toApiKey(row) : null;
+  }
+
+  /**
+   * Marks `id` as rolled to `successor`, ending at `expiresAt`, unless it was rolled already or
+   * deleted meanwhile: false then. The condition makes two concurrent rolls of one key end with
+   * one successor, not two.
+   */
+  async markRolled(id: string, successor: string, expiresAt: number, now: number, db: Db = this.knex): Promise<boolean> {
+    const changed = await db<ApiKeyRow>('api_keys')
+      .where({ id })
+      .whereNull('rolled_to')
+      .whereNull('deleted_at')
+      .update({ rolled_to: successor, expires_at: expiresAt, updated_at: nextVersion(db, now) });
+    return changed === 1;
+  }
+
+  /**
+   * A roll in one transaction: the successor is stored only if `oldId` could be marked as rolled
+   * (see markRolled); false, and nothing stored, otherwise.
+   */
+  async insertSuccessor(successor: ApiKey, oldId: string, oldExpiresAt: number, now: number): Promise<boolean> {
+    return this.knex.transaction(async (trx) => {
+      if (!(await this.markRolled(oldId, successor.id, oldExpiresAt, now, trx))) return false;
+      await this.insert(successor, trx);
+      return true;
+    });
   }
 
   /** lastUsedAt only moves forward, whichever instance flushes last. */

@@ -16,6 +16,6 @@ export function paginate<T extends {}>(query: Knex.QueryBuilder<T>, page: Page, 
  * the row's write lock, so every change of a row gets a strictly greater value: the version the
  * caches compare (app/cache/tieredCache.ts).
  */
-export function nextVersion(knex: Knex, now: number): Knex.Raw {
-  return knex.raw('case when updated_at >= ? then updated_at + 1 else ? end', [now, now]);
+export function nextVersion(db: Db, now: number): Knex.Raw {
+  return db.raw('case when updated_at >= ? then updated_at + 1 else ? end', [now, now]);
 }

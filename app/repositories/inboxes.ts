@@ -31,8 +31,10 @@ export class InboxRepository {
     return row ? toInbox(row) : null;
   }
 
-  async listForOrg(orgId: string, page: Page): Promise<Inbox[]> {
-    const rows = (await paginate(this.knex<InboxRow>('inboxes').where({ organization_id: orgId }), page)) as InboxRow[];
+  async listForOrg(orgId: string, page: Page, only: readonly string[] | null = null): Promise<Inbox[]> {
+    const query = this.knex<InboxRow>('inboxes').where({ organization_id: orgId });
+    if (only !== null) query.whereIn('id', [...only]);
+    const rows = (await paginate(query, page)) as InboxRow[];
     return rows.map(toInbox);
   }
 

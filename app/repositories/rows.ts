@@ -1,3 +1,4 @@
+import { ALL_SCOPES, type Grant } from '../domain/scopes';
 import type { ApiKey, Organization, User } from '../domain/types';
 
 // Row shapes as knex returns them from MySQL and SQLite, and their mapping to domain records.
@@ -34,6 +35,11 @@ export interface ApiKeyRow {
   expires_at: number | null;
   last_used_at: number | null;
   deleted_at: number | null;
+  /** JSON arrays (migration 004); scopes NULL reads as `["*"]`, inbox_ids NULL as all inboxes. */
+  scopes: string | null;
+  inbox_ids: string | null;
+  rolled_to: string | null;
+  rolled_from: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -75,6 +81,10 @@ export function toApiKey(r: ApiKeyRow): ApiKey {
     expiresAt: num(r.expires_at),
     lastUsedAt: num(r.last_used_at),
     deletedAt: num(r.deleted_at),
+    scopes: r.scopes === null ? [ALL_SCOPES] : (JSON.parse(r.scopes) as Grant[]),
+    inboxIds: r.inbox_ids === null ? null : (JSON.parse(r.inbox_ids) as string[]),
+    rolledTo: r.rolled_to ?? null,
+    rolledFrom: r.rolled_from ?? null,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };

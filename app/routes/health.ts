@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Deps } from '../container';
+import { NO_SCOPE, requireScope } from '../http/requireScope';
 
 type PartStatus = 'ok' | 'embedded' | 'down';
 // Generous on purpose: a busy instance is not a down dependency.
@@ -23,7 +24,8 @@ export function healthRouter({ config, knex, redis }: Pick<Deps, 'config' | 'kne
 /** GET /v1/health: the cheapest authenticated request, to test a key and for load tests. */
 export function v1HealthRouter(): Router {
   const router = new Router();
-  router.get('/health', (ctx) => {
+  // Any working key may test itself: no scope needed.
+  router.get('/health', requireScope(NO_SCOPE), (ctx) => {
     ctx.body = { healthy: true, organizationId: ctx.state.organization!.id, apiKeyId: ctx.state.apiKey!.id };
   });
   return router;

@@ -36,8 +36,14 @@ export class InboxService {
     return this.insert(organizationId, 'Default Inbox', undefined, db, localPart);
   }
 
-  list(organizationId: string, page: Page): Promise<Inbox[]> {
-    return this.repo.listForOrg(organizationId, page);
+  /** `only`: the inboxes a restricted key may see (null: all), filtered in the query so pages stay full. */
+  list(organizationId: string, page: Page, only: readonly string[] | null = null): Promise<Inbox[]> {
+    return this.repo.listForOrg(organizationId, page, only);
+  }
+
+  /** Whether the organization has this inbox (a key's inbox restriction must name real ones). */
+  async exists(organizationId: string, id: string): Promise<boolean> {
+    return (await this.repo.findForOrg(organizationId, id)) !== null;
   }
 
   async get(organizationId: string, id: string): Promise<Inbox> {

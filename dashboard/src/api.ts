@@ -18,6 +18,19 @@ export interface UserWithOrganizations extends User {
   organizations: Organization[];
 }
 
+/** What a key may do (contract section 9); `["*"]` is full access. */
+export const SCOPES = [
+  'api_keys:read',
+  'api_keys:write',
+  'inboxes:read',
+  'inboxes:write',
+  'messages:read',
+  'messages:send',
+  'webhooks:read',
+  'webhooks:write',
+  'usage:read',
+] as const;
+
 export interface ApiKey {
   id: string;
   name: string;
@@ -26,8 +39,26 @@ export interface ApiKey {
   active: boolean;
   expiresAt: string | null;
   lastUsedAt: string | null;
+  scopes: string[];
+  /** null: every inbox of the organization. */
+  inboxIds: string[] | null;
+  rolledTo: string | null;
+  rolledFrom: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface NewKeyBody {
+  name: string;
+  expiresAt?: string;
+  scopes?: string[];
+  inboxIds?: string[] | null;
+}
+
+export interface Inbox {
+  id: string;
+  name?: string;
+  email: string;
 }
 
 /** A key as the creation response returns it: the only time `key` (the secret) is present. */
@@ -132,8 +163,12 @@ export const api = {
       if (page.length < PAGE) return all;
     }
   },
-  createKey: (token: string, orgId: string, body: { name: string; expiresAt?: string }) =>
-    call<NewApiKey>('POST', `${orgPath(orgId)}/api_keys`, token, body),
+  createKey: (token: string, orgId: string, body: NewKeyBody) => call<NewApiKey>('POST', `${orgPath(orgId)}/api_keys`, token, body),
+  /** A successor with a new secret; the old key works for `graceSeconds` more. */
+  rollKey: (token: string, orgId: string, keyId: string, graceSeconds: number) =>
+    call<NewApiKey>('POST', `${keyPath(orgId, keyId)}/roll`, token, { graceSeconds }),
+  /** The organization's first 100 inboxes, for restricting a key to some of them. */
+  listInboxes: (token: string, orgId: string) => call<Inbox[]>('GET', `${orgPath(orgId)}/inboxes?limit=${PAGE}`, token),
   setKeyActive: (token: string, orgId: string, keyId: string, active: boolean) =>
     call<ApiKey>('PATCH', keyPath(orgId, keyId), token, { active }),
   deleteKey: (token: string, orgId: string, keyId: string) => call<ApiKey>('DELETE', keyPath(orgId, keyId), token),

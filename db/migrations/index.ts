@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as accounts from './001_accounts';
 import * as email from './002_email';
 import * as hardening from './006_hardening';
+import * as keyLifecycle from './004_key_lifecycle';
 
 // Migrations are listed in code rather than discovered on disk, so the same list runs from
 // TypeScript (tests, tsx) and from the compiled dist/ without a loader. Append, never reorder.
@@ -9,6 +10,7 @@ const migrations: Record<string, Knex.Migration> = {
   '001_accounts': accounts,
   '002_email': email,
   '006_hardening': hardening,
+  '004_key_lifecycle': keyLifecycle,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -193,6 +193,56 @@ test('a key can be created with an expiry date', async (t) => {
   await context.close();
 });
 
+test('a key with chosen scopes on one inbox, shown in the list, then rolled with a grace; the new secret is shown once', async (t) => {
+  const account = await register(app);
+  const inbox = (await app.get('/v1/inboxes', { auth: account.key })).body[0] as { id: string; email: string };
+  const { context, page, problems } = await openDashboard('/dashboard/login');
+  const shot = (name: string) => screenshot(page, 'dashboard', name);
+  await logIn(page, account.email, account.password);
+  await keyRow(page, 'Default API Key').waitFor();
+  t.true((await keyRow(page, 'Default API Key').textContent())!.includes('Full access'));
+
+  await page.getByLabel('Name').fill('Mailer');
+  await page.getByLabel('Only these scopes').check();
+  const create = page.getByRole('button', { name: 'Create key' });
+  t.true(await create.isDisabled(), 'no scope chosen yet');
+  await page.getByRole('group', { name: 'Scopes' }).getByLabel('inboxes:read').check();
+  await page.getByRole('group', { name: 'Scopes' }).getByLabel('messages:send').check();
+  await page.getByLabel('Only some inboxes').check();
+  await page.getByRole('group', { name: 'Inboxes' }).getByLabel(new RegExp(inbox.email.replace(/[.+]/g, '\\$&'))).check();
+  await shot('15-create-scoped-key');
+  await create.click();
+  await page.getByRole('heading', { name: /Copy your new key “Mailer” now/ }).waitFor();
+  const secret = await page.getByLabel('Your new API key').inputValue();
+  const row = keyRow(page, 'Mailer');
+  await row.waitFor();
+  const text = (await row.textContent())!;
+  t.true(text.includes('inboxes:read') && text.includes('messages:send') && text.includes('1 inbox'), text);
+  // The key does what was chosen, and nothing else.
+  t.is((await app.get(`/v1/inboxes/${inbox.id}`, { auth: secret })).status, 200);
+  t.is((await app.get('/v1/webhooks', { auth: secret })).status, 403);
+  await page.getByRole('button', { name: 'I have stored it, hide the key' }).click();
+
+  await row.getByRole('button', { name: 'Roll' }).click();
+  const dialog = page.getByRole('dialog', { name: /Roll the key “Mailer”/ });
+  await dialog.getByLabel('Old key keeps working for').selectOption({ label: '1 hour' });
+  await shot('16-roll-dialog');
+  await dialog.getByRole('button', { name: 'Roll key' }).click();
+  await page.getByRole('heading', { name: /Copy your new key “Mailer” now/ }).waitFor();
+  const rolled = await page.getByLabel('Your new API key').inputValue();
+  t.not(rolled, secret);
+  await page.getByRole('row').filter({ hasText: 'Rolled' }).waitFor();
+  await shot('17-rolled');
+  t.is((await app.get(`/v1/inboxes/${inbox.id}`, { auth: rolled })).status, 200, 'the successor has the same access');
+  t.is((await app.get('/v1/webhooks', { auth: rolled })).status, 403);
+  t.is((await app.get('/v1/health', { auth: secret })).status, 200, 'the old key works during its hour of grace');
+  const [old] = await app.deps.knex('api_keys').where({ organization_id: account.orgId, key_hash: (await import('../../app/lib/credentials')).hashSecret(secret) });
+  t.true(Math.abs(Number(old.expires_at) - Date.now() - 3_600_000) < 60_000);
+  t.true(await page.getByRole('row').filter({ hasText: 'Rolled' }).getByRole('button', { name: 'Roll' }).isDisabled(), 'a rolled key cannot be rolled again');
+  t.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a wrong password is refused in plain words and signs nobody in', async (t) => {
   const account = await register(app);
   const { context, page, problems } = await openDashboard('/dashboard/login');

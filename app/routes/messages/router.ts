@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Deps } from '../../container';
 import { serializeMessage } from '../../http/emailSerializers';
 import { pathId } from '../../http/params';
+import { requireScope } from '../../http/requireScope';
 import { chargeSendBudget } from '../../http/sendBudget';
 import { validate } from '../../http/validation';
 import { checkAttachmentsSize, messageListQuery, replyBody, sendMessageBody } from './schemas';
@@ -19,7 +20,7 @@ export function messagesRouter({ messages, sendBuckets, organizations, config }:
     messageId: params.messageId === undefined ? '' : pathId(params.messageId, 'No message with this id in this inbox.'),
   });
 
-  router.post('/send', async (ctx) => {
+  router.post('/send', requireScope('messages:send'), async (ctx) => {
     const { inboxId } = ids(ctx.params);
     const body = checkAttachmentsSize(validate(sendBody, ctx.request.body), config.mail.attachmentsMaxBytes);
     const draft = await messages.draftNew(ctx.state.organization!.id, inboxId, body);
@@ -29,7 +30,7 @@ export function messagesRouter({ messages, sendBuckets, organizations, config }:
     ctx.body = serializeMessage(sent);
   });
 
-  router.post('/:messageId/reply', async (ctx) => {
+  router.post('/:messageId/reply', requireScope('messages:send'), async (ctx) => {
     const { inboxId, messageId } = ids(ctx.params);
     const body = validate(replyBody, ctx.request.body);
     const draft = await messages.draftReply(ctx.state.organization!.id, inboxId, messageId, body);
@@ -39,13 +40,13 @@ export function messagesRouter({ messages, sendBuckets, organizations, config }:
     ctx.body = serializeMessage(sent);
   });
 
-  router.get('/', async (ctx) => {
+  router.get('/', requireScope('messages:read'), async (ctx) => {
     const { inboxId } = ids(ctx.params);
     const { query, ...page } = validate(messageListQuery, ctx.query);
     ctx.body = (await messages.list(ctx.state.organization!.id, inboxId, page, query || undefined)).map(serializeMessage);
   });
 
-  router.get('/:messageId', async (ctx) => {
+  router.get('/:messageId', requireScope('messages:read'), async (ctx) => {
     const { inboxId, messageId } = ids(ctx.params);
     ctx.body = serializeMessage(await messages.get(ctx.state.organization!.id, inboxId, messageId));
   });

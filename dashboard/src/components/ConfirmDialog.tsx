@@ -5,13 +5,15 @@ interface Props {
   title: string;
   confirmLabel: string;
   busy: boolean;
+  /** The confirm button's label while busy. */
+  busyLabel?: string;
   onConfirm: () => void;
   onCancel: () => void;
   children: ComponentChildren;
 }
 
 /** A modal confirmation (the native <dialog>: focus trap and Escape for free). */
-export function ConfirmDialog({ title, confirmLabel, busy, onConfirm, onCancel, children }: Props) {
+export function ConfirmDialog({ title, confirmLabel, busy, busyLabel = 'Deleting…', onConfirm, onCancel, children }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -27,7 +29,7 @@ export function ConfirmDialog({ title, confirmLabel, busy, onConfirm, onCancel, 
           Cancel
         </button>
         <button type="button" class="button button-danger" onClick={onConfirm} disabled={busy}>
-          {busy ? 'Deleting…' : confirmLabel}
+          {busy ? busyLabel : confirmLabel}
         </button>
       </div>
     </dialog>

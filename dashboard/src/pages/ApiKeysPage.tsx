@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, isSessionLost, type ApiKey, type NewApiKey, type Organization } from '../api';
+import { api, isSessionLost, type ApiKey, type Inbox, type NewApiKey, type NewKeyBody, type Organization } from '../api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { CreateKeyForm } from '../components/CreateKeyForm';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { KeysTable } from '../components/KeysTable';
 import { NewKeyPanel } from '../components/NewKeyPanel';
+import { RollKeyDialog } from '../components/RollKeyDialog';
 
 interface Props {
   token: string;
@@ -16,7 +17,7 @@ interface Props {
   onSessionLost: (err: unknown) => void;
 }
 
-/** Settings → API Keys of one organization: list, create, deactivate/reactivate, delete. */
+/** Settings → API Keys of one organization: list, create, deactivate/reactivate, roll, delete. */
 export function ApiKeysPage({ token, organization, initialNewKey, onInitialNewKeyTaken, onSessionLost }: Props) {
   const orgId = organization.id;
   const [keys, setKeys] = useState<ApiKey[] | null>(null);
@@ -25,6 +26,8 @@ export function ApiKeysPage({ token, organization, initialNewKey, onInitialNewKe
   const [creating, setCreating] = useState(false);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [toDelete, setToDelete] = useState<ApiKey | null>(null);
+  const [toRoll, setToRoll] = useState<ApiKey | null>(null);
+  const [inboxes, setInboxes] = useState<Inbox[] | null>(null);
 
   /** Runs a request; a lost session goes back to login, anything else is shown on the page. */
   async function attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
@@ -39,16 +42,19 @@ export function ApiKeysPage({ token, organization, initialNewKey, onInitialNewKe
   }
 
   const reload = () => attempt(async () => setKeys(await api.listKeys(token, orgId)));
+  const loadInboxes = () => attempt(async () => setInboxes(await api.listInboxes(token, orgId)));
 
   useEffect(() => {
     setKeys(null);
     const taken = initialNewKey?.organizationId === orgId;
     setNewKey(taken ? initialNewKey : null);
     if (taken) onInitialNewKeyTaken();
+    setInboxes(null);
     void reload();
+    void loadInboxes();
   }, [orgId]);
 
-  async function create(body: { name: string; expiresAt?: string }): Promise<boolean> {
+  async function create(body: NewKeyBody): Promise<boolean> {
     setCreating(true);
     const created = await attempt(() => api.createKey(token, orgId, body));
     setCreating(false);
@@ -64,6 +70,19 @@ export function ApiKeysPage({ token, organization, initialNewKey, onInitialNewKe
     const updated = await attempt(() => api.setKeyActive(token, orgId, key.id, !key.active));
     setBusyId(null);
     if (updated) setKeys((list) => (list ?? []).map((k) => (k.id === updated.id ? updated : k)));
+  }
+
+  async function confirmRoll(graceSeconds: number) {
+    if (!toRoll) return;
+    const target = toRoll;
+    setBusyId(target.id);
+    const rolled = await attempt(() => api.rollKey(token, orgId, target.id, graceSeconds));
+    setBusyId(null);
+    setToRoll(null);
+    if (!rolled) return;
+    setNewKey(rolled);
+    // The old key's expiresAt and rolledTo changed: take them from the server.
+    await reload();
   }
 
   async function confirmDelete() {
@@ -95,10 +114,11 @@ export function ApiKeysPage({ token, organization, initialNewKey, onInitialNewKe
       </div>
       <ErrorNotice error={error} />
       {newKey && <NewKeyPanel apiKey={newKey} onDone={() => setNewKey(null)} />}
-      <CreateKeyForm busy={creating} onCreate={create} />
+      <CreateKeyForm busy={creating} inboxes={inboxes} onCreate={create} />
       <section class="card" aria-label="API keys">
-        {keys === null ? <p class="empty">Loading keys…</p> : <KeysTable keys={keys} busyId={busyId} onToggle={toggle} onDelete={setToDelete} />}
+        {keys === null ? <p class="empty">Loading keys…</p> : <KeysTable keys={keys} busyId={busyId} onToggle={toggle} onRoll={setToRoll} onDelete={setToDelete} />}
       </section>
+      {toRoll && <RollKeyDialog apiKey={toRoll} busy={busyId === toRoll.id} onConfirm={(grace) => void confirmRoll(grace)} onCancel={() => setToRoll(null)} />}
       {toDelete && (
         <ConfirmDialog
           title={`Delete the key “${toDelete.name}”?`}
