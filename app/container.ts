@@ -24,9 +24,10 @@ import { KeyVerifier } from './services/keyVerifier';
 import { LastUsedTracker } from './services/lastUsed';
 import { OrganizationService } from './services/organizations';
 import { BucketFamily } from './services/rateLimits';
+import { buildUsageServices, type UsageServices } from './usageServices';
 
 /** Everything the app needs, built once by the composition root and passed to createApp. */
-export interface Deps extends EmailServices {
+export interface Deps extends EmailServices, UsageServices {
   config: Config;
   logger: Logger;
   knex: Knex;
@@ -155,6 +156,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     loginBuckets: bucket('login', LOGIN_BUDGET_PER_EMAIL),
     tokenTtlDays: config.accessTokenTtlDays,
   });
+  const usage = buildUsageServices(config, knex, { apiKeys, deliveryQueue: email.deliveryQueue, counters, logger });
 
   return {
     config,
@@ -177,7 +179,10 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     organizations,
     accounts,
     ...email,
+    ...usage,
     async close() {
+      // Usage first: its last flush may queue alerts on the delivery queue that email closes.
+      await usage.close();
       await email.close();
       await lastUsed.stop();
       subscriber?.disconnect();

@@ -35,6 +35,8 @@ export interface Config {
   logLevel: string;
   /** Human-readable logs (pino-pretty); null: when NODE_ENV=development and stdout is a terminal. */
   logPretty: boolean | null;
+  /** Key usage, clients and request logs: flush interval per instance, log retention and cap. */
+  usage: { flushMs: number; logRetentionDays: number; logMaxRowsPerOrg: number };
 }
 
 export class ConfigError extends Error {}
@@ -88,6 +90,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: e.METRICS_PORT ?? null,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_PRETTY ?? null,
+    usage: { flushMs: e.USAGE_FLUSH_MS, logRetentionDays: e.REQUEST_LOG_RETENTION_DAYS, logMaxRowsPerOrg: e.REQUEST_LOG_MAX_ROWS_PER_ORG },
   };
 }
 

@@ -61,6 +61,10 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.optional(),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 512kb or 1mb').default('1mb'),
+  // Key usage, clients and request logs (docs/usage.md).
+  USAGE_FLUSH_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  REQUEST_LOG_MAX_ROWS_PER_ORG: positiveInt.default(100_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

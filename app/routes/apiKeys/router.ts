@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Deps } from '../../container';
 import { idParam, pageQuery } from '../../http/schemas';
 import { serializeApiKey } from '../../http/serializers';
+import { serializeKeyClient } from '../../http/usageSerializers';
 import { validate } from '../../http/validation';
 import { ApiError } from '../../errors';
 import { createApiKeyBody, updateApiKeyBody } from './schemas';
@@ -10,7 +11,7 @@ import { createApiKeyBody, updateApiKeyBody } from './schemas';
  * API keys of the organization in ctx.state.organization. Mounted under /v1/api_keys (API key)
  * and /organizations/:orgId/api_keys (access token, members only).
  */
-export function apiKeysRouter({ apiKeys, lastUsed }: Pick<Deps, 'apiKeys' | 'lastUsed'>): Router {
+export function apiKeysRouter({ apiKeys, lastUsed, usage }: Pick<Deps, 'apiKeys' | 'lastUsed' | 'usage'>): Router {
   const router = new Router();
   const show = (key: Parameters<typeof serializeApiKey>[0]) => serializeApiKey(key, lastUsed.pendingFor(key.id));
   const keyId = (raw: string | undefined) => {
@@ -43,6 +44,11 @@ export function apiKeysRouter({ apiKeys, lastUsed }: Pick<Deps, 'apiKeys' | 'las
 
   router.delete('/:id', async (ctx) => {
     ctx.body = show(await apiKeys.delete(ctx.state.organization!.id, keyId(ctx.params.id)));
+  });
+
+  // Where the key is used from (docs/usage.md). Scope: `usage:read` (issue 15 adds the check here).
+  router.get('/:id/clients', async (ctx) => {
+    ctx.body = (await usage.clients(ctx.state.organization!.id, keyId(ctx.params.id))).map(serializeKeyClient);
   });
 
   return router;

@@ -9,6 +9,8 @@ import { requireMembership } from '../../middleware/requireMembership';
 import { requireUser } from '../../middleware/requireUser';
 import { apiKeysRouter } from '../apiKeys/router';
 import { inboxesRouter } from '../inboxes/router';
+import { logsRouter } from '../logs/router';
+import { usageRouter } from '../usage/router';
 import { webhooksRouter } from '../webhooks/router';
 import { createOrganizationBody, updateOrganizationBody } from './schemas';
 
@@ -43,5 +45,7 @@ export function organizationsRouter(deps: Deps, passport: Passport): Router {
   router.use('/:orgId/api_keys', member, apiKeysRouter(deps).routes());
   router.use('/:orgId/inboxes', member, inboxesRouter(deps).routes());
   router.use('/:orgId/webhooks', member, webhooksRouter(deps).routes());
+  router.use('/:orgId/usage', member, usageRouter(deps).routes());
+  router.use('/:orgId/logs', member, logsRouter(deps).routes());
   return router;
 }
