@@ -149,3 +149,19 @@ test("another organization's usage, clients and key ids are 404; bad queries are
   for (const query of ['status=99', 'status=6xx', 'limit=0', 'before=x']) t.is((await app.get(`/v1/logs?${query}`, { auth: mine.key })).status, 400, query);
   t.is((await app.get('/v1/usage')).body.code, 'missing_api_key');
 });
+
+// Serial (ava runs these first, alone): pruning two days ahead deletes every organization's minutes.
+test.serial('retention: minute buckets go after 48 hours, hours and days stay', async (t) => {
+  const app = await world.start(FAST);
+  const account = await register(app);
+  await app.get('/v1/health', { auth: account.key });
+  await app.deps.usageFlusher.flush();
+  const now = Date.now();
+  const from = new Date(now - 3_600_000).toISOString();
+  const read = (granularity: string) => usageOf(app, account, `granularity=${granularity}&from=${from}`).then((r) => total(r.body));
+  t.is(await read('minute'), 1);
+  await app.deps.usagePruner.prune(now + 49 * 3_600_000);
+  t.is(await read('minute'), 0);
+  t.is(await read('hour'), 1);
+  t.is(await read('day'), 1);
+});

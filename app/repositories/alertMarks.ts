@@ -46,7 +46,7 @@ export class AlertMarkRepository {
 
   /** Moves marks forward to at least `until` (a client seen again keeps its key quiet longer). */
   async extend(kind: AlertKind, subjects: string[], until: number): Promise<void> {
-    for (const chunk of chunks(subjects)) {
+    for (const chunk of chunks([...subjects].sort())) {
       await this.knex<AlertMarkRow>('alert_marks')
         .insert(chunk.map((subject) => ({ kind, subject, quiet_until: until })))
         .onConflict(['kind', 'subject'])

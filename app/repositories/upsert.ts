@@ -28,8 +28,10 @@ export function chunks<T>(items: readonly T[], size = ROWS_PER_INSERT): T[][] {
  * Runs a multi-statement write in one transaction, so a batch that fails half way leaves nothing
  * behind and can be retried whole; a single statement runs as is.
  */
-export function atomically<T>(knex: Knex, rows: readonly T[], write: (db: Knex | Knex.Transaction, chunk: T[]) => Promise<unknown>): Promise<void> {
-  const parts = chunks(rows);
+export function atomically<T>(knex: Knex, rows: readonly T[], write: (db: Knex | Knex.Transaction, chunk: T[]) => Promise<unknown>, order?: (row: T) => string): Promise<void> {
+  // Instances upserting the same rows lock them in the same order, so InnoDB does not deadlock them.
+  const sorted = order ? [...rows].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0)) : rows;
+  const parts = chunks(sorted);
   const all = async (db: Knex | Knex.Transaction) => {
     for (const chunk of parts) await write(db, chunk);
   };

@@ -56,6 +56,7 @@ export class UsageRepository {
     const merge = Object.fromEntries(OUTCOMES.map((o) => [o, this.sql.add(o)]));
     await atomically(this.knex, [...rows.values()], (db, chunk) =>
       db<UsageRow>('api_key_usage').insert(chunk).onConflict(['api_key_id', 'granularity', 'bucket_start']).merge(merge),
+      (r) => `${r.api_key_id} ${r.granularity} ${String(r.bucket_start).padStart(15, '0')}`,
     );
   }
 
@@ -88,6 +89,7 @@ export class UsageRepository {
     const merge = { requests: this.sql.add('requests'), first_seen_at: this.sql.min('first_seen_at'), last_seen_at: this.sql.max('last_seen_at') };
     await atomically(this.knex, rows, (db, chunk) =>
       db<ClientRow>('api_key_clients').insert(chunk).onConflict(['api_key_id', 'address', 'user_agent']).merge(merge),
+      (r) => `${r.api_key_id} ${r.address} ${r.user_agent}`,
     );
   }
 
