@@ -36,9 +36,10 @@ export function buildUsageServices(
   knex: Knex,
   deps: { apiKeys: ApiKeyService; deliveryQueue: DeliveryQueue; counters: Counters; logger: Logger },
 ): UsageServices & { close(): Promise<void> } {
-  const background = config.database.client === 'mysql' ? createKnex({ ...config.database, poolMax: 2 }) : knex;
-  if (background !== knex) background.on('query', () => deps.counters.usageQueries++);
   const logger = deps.logger.child({ component: 'usage' });
+  const knexLog = { warn: (m: unknown) => logger.warn(String(m)), error: (m: unknown) => logger.error(String(m)) };
+  const background = config.database.client === 'mysql' ? createKnex({ ...config.database, poolMax: 2 }, knexLog) : knex;
+  if (background !== knex) background.on('query', () => deps.counters.usageQueries++);
 
   const recorder = new UsageRecorder(DEFAULT_USAGE_LIMITS, deps.counters.usageDrops);
   const usageRepo = new UsageRepository(background);
