@@ -36,7 +36,13 @@ export interface Config {
   /** Human-readable logs (pino-pretty); null: when NODE_ENV=development and stdout is a terminal. */
   logPretty: boolean | null;
   /** Key usage, clients and request logs: flush interval per instance, log retention and cap. */
-  usage: { flushMs: number; logRetentionDays: number; logMaxRowsPerOrg: number };
+  usage: {
+    flushMs: number;
+    logRetentionDays: number;
+    logMaxRowsPerOrg: number;
+    /** Benchmark baseline only: requests are not recorded at all (no usage, clients, logs or alerts). */
+    disabled: boolean;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -90,7 +96,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: e.METRICS_PORT ?? null,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_PRETTY ?? null,
-    usage: { flushMs: e.USAGE_FLUSH_MS, logRetentionDays: e.REQUEST_LOG_RETENTION_DAYS, logMaxRowsPerOrg: e.REQUEST_LOG_MAX_ROWS_PER_ORG },
+    usage: {
+      flushMs: e.USAGE_FLUSH_MS,
+      logRetentionDays: e.REQUEST_LOG_RETENTION_DAYS,
+      logMaxRowsPerOrg: e.REQUEST_LOG_MAX_ROWS_PER_ORG,
+      disabled: e.USAGE_DISABLED,
+    },
   };
 }
 

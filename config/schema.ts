@@ -65,6 +65,7 @@ export const envSchema = z.object({
   USAGE_FLUSH_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   REQUEST_LOG_MAX_ROWS_PER_ORG: positiveInt.default(100_000),
+  USAGE_DISABLED: bool.default(false),
 });
 
 export type Env = z.infer<typeof envSchema>;
