@@ -9,6 +9,7 @@ import { errorRenderer } from './middleware/errorRenderer';
 import { jsonBody } from './middleware/jsonBody';
 import { observeRequest } from './middleware/observeRequest';
 import { openApiRouter } from './openapi/router';
+import { recordUsage } from './middleware/recordUsage';
 import { requestId } from './middleware/requestId';
 import { v1Pipeline } from './pipeline';
 import { authRouter } from './routes/auth/router';
@@ -36,6 +37,8 @@ export function createApp(deps: Deps): SendookApp {
   // level lets info through, route metrics only when METRICS_PORT is set.
   if (deps.logger.isLevelEnabled('info')) app.use(accessLog(deps.logger, routeNames));
   if (deps.metrics) app.use(observeRequest(deps.metrics.http, routeNames));
+  // docs/usage.md: in process, no I/O. Off only for the bench's baseline (USAGE_DISABLED).
+  if (!deps.config.usage.disabled) app.use(recordUsage(deps.usageRecorder, routeNames));
   app.use(errorRenderer(deps.logger));
   // /v1 requests never fall through to the routers below: an unmatched one ends as a 404.
   const end = async () => undefined;

@@ -27,9 +27,10 @@ import { LastUsedTracker } from './services/lastUsed';
 import { OrganizationService } from './services/organizations';
 import { LeasedBucketFamily } from './services/leasedBucketFamily';
 import { BucketFamily, type RequestBuckets } from './services/rateLimits';
+import { buildUsageServices, type UsageServices } from './usageServices';
 
 /** Everything the app needs, built once by the composition root and passed to createApp. */
-export interface Deps extends EmailServices {
+export interface Deps extends EmailServices, UsageServices {
   config: Config;
   logger: Logger;
   knex: Knex;
@@ -180,6 +181,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     registerBudget: config.registerLimit,
     tokenTtlDays: config.accessTokenTtlDays,
   });
+  const usage = buildUsageServices(config, knex, { apiKeys, deliveryQueue: email.deliveryQueue, counters, logger });
 
   return {
     config,
@@ -202,7 +204,10 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     organizations,
     accounts,
     ...email,
+    ...usage,
     async close() {
+      // Usage first: its last flush may queue alerts on the delivery queue that email closes.
+      await usage.close();
       // Reserved points go back before the Redis connection closes (lease mode).
       await requestBuckets.close();
       await email.close();

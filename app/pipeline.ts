@@ -13,6 +13,8 @@ import { rateLimitOrganization } from './middleware/rateLimitOrganization';
 import { apiKeysRouter } from './routes/apiKeys/router';
 import { v1HealthRouter } from './routes/health';
 import { inboxesRouter } from './routes/inboxes/router';
+import { logsRouter } from './routes/logs/router';
+import { usageRouter } from './routes/usage/router';
 import { webhooksRouter } from './routes/webhooks/router';
 
 /**
@@ -26,6 +28,8 @@ export function v1Pipeline(deps: Deps, apiKeyStrategy: ApiKeyStrategy): Middlewa
   routers.use('/api_keys', apiKeysRouter(deps).routes());
   routers.use('/inboxes', inboxesRouter(deps).routes());
   routers.use('/webhooks', webhooksRouter(deps).routes());
+  routers.use('/usage', usageRouter(deps).routes());
+  routers.use('/logs', logsRouter(deps).routes());
 
   const pipeline = compose([
     extractApiKey(deps.authFailures), // 1. bearer secret, shape and checksum; throttled addresses

@@ -49,6 +49,14 @@ export interface Config {
   trustProxy: number;
   /** Registrations per client address. */
   registerLimit: { points: number; duration: number };
+  /** Key usage, clients and request logs: flush interval per instance, log retention and cap. */
+  usage: {
+    flushMs: number;
+    logRetentionDays: number;
+    logMaxRowsPerOrg: number;
+    /** Benchmark baseline only: requests are not recorded at all (no usage, clients, logs or alerts). */
+    disabled: boolean;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -110,6 +118,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     metricsHost: e.METRICS_HOST,
     trustProxy: e.TRUST_PROXY,
     registerLimit: { points: e.REGISTER_LIMIT_POINTS, duration: e.REGISTER_LIMIT_DURATION },
+    usage: {
+      flushMs: e.USAGE_FLUSH_MS,
+      logRetentionDays: e.REQUEST_LOG_RETENTION_DAYS,
+      logMaxRowsPerOrg: e.REQUEST_LOG_MAX_ROWS_PER_ORG,
+      disabled: e.USAGE_DISABLED,
+    },
   };
 }
 

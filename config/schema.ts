@@ -70,6 +70,11 @@ export const envSchema = z.object({
   // Leased organization budgets (docs/performance.md, "Leased budgets"). Unset mode: see config/index.ts.
   RATE_LIMIT_MODE: z.enum(['exact', 'lease']).optional(),
   RATE_LIMIT_LEASE_MS: z.coerce.number().int().min(10).max(600_000).default(100),
+  // Key usage, clients and request logs (docs/usage.md).
+  USAGE_FLUSH_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  REQUEST_LOG_MAX_ROWS_PER_ORG: positiveInt.default(100_000),
+  USAGE_DISABLED: bool.default(false),
 });
 
 export type Env = z.infer<typeof envSchema>;

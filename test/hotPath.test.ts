@@ -164,3 +164,21 @@ test('failed authentications are throttled per address, without Redis or MySQL w
   for (let i = 0; i < 5; i++) t.is((await get('sndk_nope', '127.0.0.4')).body.code, 'malformed_api_key');
   t.is((await get(account.key, '127.0.0.4')).status, 200);
 });
+
+test('usage on, flushing every 50 ms: warm requests still make 0 MySQL queries and 1 Redis command each; the flushes use their own pool', async (t) => {
+  const app = await world.start({ ...COUNTING, USAGE_FLUSH_MS: '50' });
+  const account = await register(app);
+  await app.get('/v1/health', { auth: account.key });
+  await app.deps.usageFlusher.flush();
+  const measured = delta(app);
+  const usageQueriesBefore = app.deps.counters.usageQueries;
+  for (let i = 0; i < 20; i++) {
+    t.is((await app.get('/v1/health', { auth: account.key })).status, 200);
+    // Let a flush run between requests.
+    if (i % 5 === 4) await new Promise((resolve) => setTimeout(resolve, 120));
+  }
+  const d = measured();
+  t.is(d.mysql, 0);
+  t.is(d.redis, 20);
+  t.true(app.deps.counters.usageQueries > usageQueriesBefore, 'the counts were written meanwhile, by the usage pool');
+});

@@ -263,3 +263,20 @@ test('embedded mode: the database side is shown and the output says the rest liv
   t.is(redis.code, 1);
   t.regex(redis.stdout, /REDIS_URL is not set/);
 });
+
+test('inspect key and org show recent usage by outcome, and the key its clients', async (t) => {
+  const account = await register(app);
+  const extra = await createKey(app, account, { name: 'usage' });
+  for (let i = 0; i < 3; i++) await app.get('/v1/health', { auth: extra.key, headers: { 'user-agent': 'inspect-usage/1.0' } });
+  await app.get('/v1/api_keys/0123456789abcdef01234567', { auth: extra.key, headers: { 'user-agent': 'inspect-usage/1.0' } });
+  await app.deps.usageFlusher.flush();
+  const key = await inspect(['key', extra.id, '--json']);
+  t.is(key.code, 0);
+  t.like(key.json.keys[0].usage, { lastHour: { requests: 4, accepted: 3, client_error: 1 }, last24Hours: { requests: 4 } });
+  t.like(key.json.keys[0].clients[0], { address: '127.0.0.1', userAgent: 'inspect-usage/1.0', requests: 4 });
+  const text = await inspect(['key', extra.id]);
+  t.regex(text.stdout, /last hour\s+4\s+3\s+0\s+0\s+1\s+0/);
+  t.regex(text.stdout, /inspect-usage\/1\.0/);
+  const org = await inspect(['org', account.orgId, '--json']);
+  t.like(org.json.usage, { lastHour: { requests: 5, accepted: 4, client_error: 1 } }, 'createKey was a /v1 request of the default key');
+});

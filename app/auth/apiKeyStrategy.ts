@@ -1,4 +1,5 @@
 import { Strategy } from 'passport-strategy';
+import type { KeyState } from '../domain/types';
 import type { ErrorCode } from '../errors';
 import { parseBearer } from '../lib/bearer';
 import { API_KEY_PREFIX, isWellFormed } from '../lib/credentials';
@@ -12,6 +13,8 @@ export interface ApiKeyRequest {
 
 export interface AuthChallenge {
   code: ErrorCode;
+  /** The refused key's record, when the key exists (for usage counts, never for the response). */
+  key?: KeyState;
 }
 
 /**
@@ -46,7 +49,7 @@ export class ApiKeyStrategy extends Strategy {
 
   private decide(result: KeyVerification): void {
     if (result.ok) this.success(result.key);
-    else this.fail(challenge(result.code), 401);
+    else this.fail(result.key ? { code: result.code, key: result.key } : challenge(result.code), 401);
   }
 }
 

@@ -66,6 +66,10 @@ export const WEBHOOK_EVENTS = [
   'message.bounced',
   'message.complained',
   'message.rejected',
+  // Usage alerts (contract section 9, docs/usage.md).
+  'api_key.new_client',
+  'api_key.rejected',
+  'organization.rate_limited',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 /** Delivered only by POST /webhooks/:id/test, to that webhook; not subscribable. */

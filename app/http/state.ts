@@ -1,4 +1,5 @@
 import type { KeyState, MemberRole, Organization, User } from '../domain/types';
+import type { RejectionReason } from '../domain/usage';
 import type { RateLimitDecision } from '../services/rateLimits';
 
 // Typed ctx.state: each step of the pipeline writes its own field and later steps read it.
@@ -8,6 +9,8 @@ declare module 'koa' {
     /** The well-formed secret found by extractApiKey (/v1 only). */
     apiKeySecret?: string;
     apiKey?: KeyState;
+    /** A known key refused for its state (deleted, deactivated, expired): usage counts it. */
+    refusedKey?: { key: KeyState; reason: RejectionReason };
     organization?: Organization;
     rateLimit?: RateLimitDecision;
     /** Set on /auth and /organizations by the bearer (access token) strategy. */

@@ -38,6 +38,10 @@ export class Counters {
    * attempt left, or the target was refused).
    */
   readonly webhookDeliveries: Record<WebhookDeliveryOutcome, number> = { delivered: 0, retrying: 0, failed: 0 };
+  /** Queries of the usage flusher and pruner (their own pool, off the request path). */
+  usageQueries = 0;
+  /** What the usage recorder did not keep (UsageRecorder counts them). */
+  readonly usageDrops = new UsageDrops();
 
   snapshot() {
     const { mysqlQueries, keyLookupQueries, redisCommands, redisErrors, redisFailures, redisTimeouts, mysqlErrors, degradedAdmits } = this;
@@ -72,4 +76,14 @@ export class LimiterStats {
   limited = 0;
   degradedAllowed = 0;
   degradedLimited = 0;
+}
+
+/** What the usage recorder did not keep, for /metrics (sendook_usage_dropped_total). */
+export class UsageDrops {
+  /** A new key-minute while `maxCells` are held (the store has been down a long time). */
+  usage = 0;
+  clients = 0;
+  logs = 0;
+  /** Request-log lines left out by the per-organization sampling: by design, not a fault. */
+  logsSampled = 0;
 }

@@ -66,6 +66,22 @@ export function createMetrics(sources: MetricsSources): Metrics {
   lazyCounter(registry, 'sendook_mysql_errors_total', 'Database queries that failed.', [], () => [[{}, counters.mysqlErrors]]);
   lazyCounter(registry, 'sendook_mysql_queries_total', 'Database queries sent.', [], () => [[{}, counters.mysqlQueries]]);
 
+  lazyCounter(
+    registry,
+    'sendook_usage_dropped_total',
+    'Usage data this instance did not keep: usage, clients and logs while its buffers were full (the database down); logs_sampled: 2xx request-log lines beyond the per-organization rate (by design).',
+    ['kind'],
+    () => [
+      [{ kind: 'usage' }, counters.usageDrops.usage],
+      [{ kind: 'clients' }, counters.usageDrops.clients],
+      [{ kind: 'logs' }, counters.usageDrops.logs],
+      [{ kind: 'logs_sampled' }, counters.usageDrops.logsSampled],
+    ],
+  );
+  lazyCounter(registry, 'sendook_usage_queries_total', 'Database queries of the usage flusher and pruner (their own pool, off the request path).', [], () => [
+    [{}, counters.usageQueries],
+  ]);
+
   const health = sources.redisHealth;
   new Gauge({
     name: 'sendook_degraded',

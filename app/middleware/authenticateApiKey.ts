@@ -2,9 +2,16 @@ import type { Context, Middleware, Next } from 'koa';
 import type { AuthChallenge, ApiKeyStrategy } from '../auth/apiKeyStrategy';
 import { strategyRunner, type StrategyOutcome } from '../auth/strategyRunner';
 import type { KeyState } from '../domain/types';
-import { ApiError } from '../errors';
+import { ApiError, type ErrorCode } from '../errors';
 import type { AuthFailureThrottle } from '../services/authFailures';
 import type { LastUsedTracker } from '../services/lastUsed';
+import type { RejectionReason } from '../domain/usage';
+
+const REJECTION_REASONS: Partial<Record<ErrorCode, RejectionReason>> = {
+  invalid_api_key: 'deleted',
+  api_key_inactive: 'inactive',
+  api_key_expired: 'expired',
+};
 
 /**
  * Steps 2 and 3: the `api_key` passport strategy looks the key up (in-process cache, Redis,
@@ -22,6 +29,7 @@ export function authenticateApiKey(strategy: ApiKeyStrategy, authFailures: AuthF
   }
 
   async function refuse(ctx: Context, challenge: AuthChallenge | undefined): Promise<never> {
+    if (challenge?.key) ctx.state.refusedKey = { key: challenge.key, reason: REJECTION_REASONS[challenge.code] ?? 'deleted' };
     const wait = await authFailures.recordFailure(ctx.ip);
     if (wait > 0) throw new ApiError('too_many_failed_attempts', undefined, undefined, { 'Retry-After': String(wait) });
     throw new ApiError(challenge?.code ?? 'invalid_api_key');

@@ -4,6 +4,7 @@ import { WEBHOOK_EVENTS } from '../domain/email';
 import { ALL_SCOPES, SCOPES } from '../domain/scopes';
 import type { serializeInbox, serializeMessage, serializeThread, serializeWebhook, serializeWebhookAttempt } from '../http/emailSerializers';
 import type { serializeApiKey, serializeOrganization, serializeUser } from '../http/serializers';
+import type { serializeKeyClient, serializeRequestLog, serializeUsagePoint } from '../http/usageSerializers';
 
 // The objects the API answers with, as zod schemas for the OpenAPI document. Request schemas live
 // with their routes (routes/*/schemas.ts) and are used as they are; responses are built by the
@@ -165,6 +166,53 @@ export const webhookAttemptObject = z
   })
   .meta({ id: 'WebhookAttempt' });
 
+// Key usage, clients and request logs (docs/usage.md), built by http/usageSerializers.ts.
+
+const outcomeCount = z.number().int();
+export const usagePointObject = z
+  .object({
+    at: time.describe('start of the bucket (minute, hour or day, UTC)'),
+    apiKeyId: id,
+    requests: z.number().int().describe('all outcomes together'),
+    outcomes: z.object({
+      accepted: outcomeCount.describe('2xx and 3xx'),
+      rate_limited: outcomeCount.describe('429 from a request or send budget'),
+      key_refused: outcomeCount.describe('the key was deleted, deactivated or expired'),
+      client_error: outcomeCount.describe('other 4xx'),
+      server_error: outcomeCount.describe('5xx'),
+    }),
+  })
+  .meta({ id: 'UsagePoint' });
+
+export const keyClientObject = z
+  .object({
+    address: z.string().describe('client address as the server sees it (TRUST_PROXY)'),
+    userAgent: z.string().describe('User-Agent header, cut at 255 characters; empty when absent'),
+    requests: z.number().int(),
+    firstSeenAt: time,
+    lastSeenAt: time,
+  })
+  .meta({ id: 'KeyClient' });
+
+export const requestLogObject = z
+  .object({
+    _id: id,
+    id,
+    at: time.describe('when the request arrived'),
+    method: z.string(),
+    route: z.string().describe('the route template, e.g. /v1/inboxes/:inboxId'),
+    path: z.string().describe('the path, without the query string'),
+    status: z.number().int(),
+    apiKeyId: id,
+    address: z.string(),
+    userAgent: z.string(),
+    durationMs: z.number().int(),
+    requestId: z.string().describe('the X-Request-Id of the response'),
+    createdAt: time,
+    updatedAt: time,
+  })
+  .meta({ id: 'RequestLog' });
+
 export const errorEnvelope = z
   .object({
     error: z.string().describe('human-readable message'),
@@ -199,6 +247,9 @@ export const namedObjects = [
   createdWebhookObject,
   webhookTestResult,
   webhookAttemptObject,
+  usagePointObject,
+  keyClientObject,
+  requestLogObject,
   errorEnvelope,
 ];
 
@@ -215,5 +266,8 @@ const tied: [
   Same<z.output<typeof webhookObject>, ReturnType<typeof serializeWebhook>>,
   Same<z.output<typeof createdWebhookObject>, ReturnType<typeof serializeWebhook> & { secret: string }>,
   Same<z.output<typeof webhookAttemptObject>, ReturnType<typeof serializeWebhookAttempt>>,
-] = [true, true, true, true, true, true, true, true, true];
+  Same<z.output<typeof usagePointObject>, ReturnType<typeof serializeUsagePoint>>,
+  Same<z.output<typeof keyClientObject>, ReturnType<typeof serializeKeyClient>>,
+  Same<z.output<typeof requestLogObject>, ReturnType<typeof serializeRequestLog>>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true];
 void tied;

@@ -3,6 +3,7 @@ import type { ErrorCode } from '../errors';
 import { apiKeyRoutes } from './catalogue/apiKeys';
 import { publicRoutes, v1OnlyRoutes } from './catalogue/account';
 import { emailRoutes } from './catalogue/email';
+import { usageRoutes } from './catalogue/usage';
 
 // The route catalogue: one entry per method and path the app serves, from which
 // app/openapi/document.ts builds GET /openapi.json. test/openapi.test.ts compares it with the
@@ -58,7 +59,7 @@ export const MOUNTS = [
 ] as const;
 
 /** The resource routers' routes. */
-export const resourceRoutes: readonly ResourceRouteDoc[] = [...apiKeyRoutes, ...emailRoutes];
+export const resourceRoutes: readonly ResourceRouteDoc[] = [...apiKeyRoutes, ...emailRoutes, ...usageRoutes];
 
 export const routeCatalogue: readonly RouteDoc[] = [
   ...publicRoutes,

@@ -109,4 +109,11 @@ export class ApiKeyRepository {
       .andWhere((q) => q.whereNull('last_used_at').orWhere('last_used_at', '<', at))
       .update({ last_used_at: at });
   }
+
+  /** Keys by id, deleted ones included (usage alerts describe the key that was presented). */
+  async findByIds(ids: string[]): Promise<ApiKey[]> {
+    if (ids.length === 0) return [];
+    const rows = (await this.knex<ApiKeyRow>('api_keys').whereIn('id', ids)) as ApiKeyRow[];
+    return rows.map(toApiKey);
+  }
 }

@@ -10,6 +10,8 @@ export type EmailEvent =
   | { event: 'inbox.created' | 'inbox.updated' | 'inbox.deleted'; inbox: Inbox }
   | { event: 'message.sent' | 'message.rejected'; message: Message };
 
+export type UsageAlertEvent = 'api_key.new_client' | 'api_key.rejected' | 'organization.rate_limited';
+
 // Queueing a test to a Redis that does not answer must not hold the request for long.
 const TEST_ENQUEUE_DEADLINE_MS = 2000;
 
@@ -28,10 +30,33 @@ export class EventPublisher {
   ) {}
 
   emit(organizationId: string, what: EmailEvent): void {
-    const task = this.fanOut(organizationId, what)
-      .catch((err: unknown) => this.logger.error({ err, event: what.event, organizationId }, 'could not queue webhook deliveries'))
+    this.track(this.fanOut(organizationId, what), what.event, organizationId);
+  }
+
+  /**
+   * A usage alert (docs/usage.md). `payload` is called only when a webhook of the organization
+   * subscribes to the event, so an alert nobody listens to costs one query; null sends nothing.
+   */
+  emitAlert(organizationId: string, event: UsageAlertEvent, payload: () => Promise<object | null>): void {
+    this.track(this.fanOutAlert(organizationId, event, payload), event, organizationId);
+  }
+
+  private track(fanOut: Promise<void>, event: string, organizationId: string): void {
+    const task = fanOut
+      .catch((err: unknown) => this.logger.error({ err, event, organizationId }, 'could not queue webhook deliveries'))
       .finally(() => this.pending.delete(task));
     this.pending.add(task);
+  }
+
+  private async fanOutAlert(organizationId: string, event: UsageAlertEvent, payload: () => Promise<object | null>): Promise<void> {
+    const webhooks = (await this.repo.allForOrg(organizationId)).filter((w) => w.events.includes(event));
+    if (webhooks.length === 0) return;
+    const body = await payload();
+    if (!body) return;
+    const eventId = newId();
+    const text = envelope(eventId, event, organizationId, {}, body);
+    const job = { eventId, organizationId, event, inboxId: null, messageId: null, body: text };
+    await Promise.all(webhooks.map((w) => this.queue.enqueue({ ...job, webhookId: w.id })));
   }
 
   /** POST /webhooks/:id/test: a `webhook.test` event for that webhook only. */

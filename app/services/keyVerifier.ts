@@ -3,7 +3,8 @@ import { keyStatus, type KeyState, type KeyStatus } from '../domain/types';
 import { hashSecret } from '../lib/credentials';
 
 export type KeyDenial = 'invalid_api_key' | 'api_key_inactive' | 'api_key_expired';
-export type KeyVerification = { ok: true; key: KeyState; hash: string } | { ok: false; code: KeyDenial; hash: string };
+/** A denial carries the key record when there is one (deleted, inactive, expired): usage counts it. */
+export type KeyVerification = { ok: true; key: KeyState; hash: string } | { ok: false; code: KeyDenial; hash: string; key: KeyState | null };
 
 /**
  * Verifies a well-formed API key: hash, tiered lookup, state checks. Expected denials are values;
@@ -31,7 +32,7 @@ const DENIALS: Record<Exclude<KeyStatus, 'active'>, KeyDenial> = {
 };
 
 function judge(key: KeyState | null, hash: string, now: number): KeyVerification {
-  if (key === null) return { ok: false, code: 'invalid_api_key', hash };
+  if (key === null) return { ok: false, code: 'invalid_api_key', hash, key };
   const status = keyStatus(key, now);
-  return status === 'active' ? { ok: true, key, hash } : { ok: false, code: DENIALS[status], hash };
+  return status === 'active' ? { ok: true, key, hash } : { ok: false, code: DENIALS[status], hash, key };
 }

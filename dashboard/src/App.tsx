@@ -3,10 +3,13 @@ import { api, isSessionLost, type NewApiKey, type Organization, type UserWithOrg
 import { ErrorNotice, InfoNotice } from './components/ErrorNotice';
 import { Layout } from './components/Layout';
 import { describeError } from './describeError';
+import { ApiKeyPage } from './pages/ApiKeyPage';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { LoginPage } from './pages/LoginPage';
+import { LogsPage } from './pages/LogsPage';
 import { RegisterPage } from './pages/RegisterPage';
-import { navigate, paths, useRoute } from './router';
+import { UsagePage } from './pages/UsagePage';
+import { navigate, orgIdOf, paths, useRoute } from './router';
 import { clearToken, loadToken, saveToken } from './session';
 
 interface Session {
@@ -98,7 +101,7 @@ export function App() {
     );
   }
 
-  const orgId = route.page === 'apiKeys' ? route.orgId : null;
+  const orgId = orgIdOf(route);
   const organization = session.user.organizations.find((o) => o.id === orgId);
 
   async function organizationCreated(org: Organization) {
@@ -123,20 +126,29 @@ export function App() {
       user={session.user}
       token={session.token}
       currentOrgId={organization?.id ?? null}
+      currentPage={route.page}
       onOrganizationCreated={(org) => void organizationCreated(org)}
       onSessionLost={onSessionLost}
       onLogout={() => void logout()}
     >
       {organization ? (
-        <ApiKeysPage
-          token={session.token}
-          organization={organization}
-          initialNewKey={registrationKey}
-          onInitialNewKeyTaken={() => setRegistrationKey(null)}
-          onSessionLost={onSessionLost}
-        />
+        route.page === 'usage' ? (
+          <UsagePage token={session.token} organization={organization} onSessionLost={onSessionLost} />
+        ) : route.page === 'logs' ? (
+          <LogsPage token={session.token} organization={organization} onSessionLost={onSessionLost} />
+        ) : route.page === 'apiKey' ? (
+          <ApiKeyPage token={session.token} organization={organization} keyId={route.keyId} onSessionLost={onSessionLost} />
+        ) : (
+          <ApiKeysPage
+            token={session.token}
+            organization={organization}
+            initialNewKey={registrationKey}
+            onInitialNewKeyTaken={() => setRegistrationKey(null)}
+            onSessionLost={onSessionLost}
+          />
+        )
       ) : (
-        route.page === 'apiKeys' && <InfoNotice>This organization does not exist or you are not a member of it. Pick one above.</InfoNotice>
+        orgId && <InfoNotice>This organization does not exist or you are not a member of it. Pick one above.</InfoNotice>
       )}
     </Layout>
   );

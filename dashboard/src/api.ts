@@ -71,6 +71,46 @@ export interface ErrorDetail {
   message: string;
 }
 
+export const OUTCOMES = ['accepted', 'rate_limited', 'key_refused', 'client_error', 'server_error'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** GET /usage: one key's requests in one bucket. */
+export interface UsagePoint {
+  at: string;
+  apiKeyId: string;
+  requests: number;
+  outcomes: Record<Outcome, number>;
+}
+
+export interface KeyClient {
+  address: string;
+  userAgent: string;
+  requests: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+export interface RequestLog {
+  id: string;
+  at: string;
+  method: string;
+  route: string;
+  path: string;
+  status: number;
+  apiKeyId: string;
+  address: string;
+  userAgent: string;
+  durationMs: number;
+  requestId: string;
+}
+
+export interface LogFilter {
+  apiKeyId?: string;
+  status?: string;
+  route?: string;
+  before?: string;
+}
+
 /** A refused request, from the API's error envelope `{ error, code, requestId, details? }`. */
 export class ApiFailure extends Error {
   constructor(
@@ -172,4 +212,17 @@ export const api = {
   setKeyActive: (token: string, orgId: string, keyId: string, active: boolean) =>
     call<ApiKey>('PATCH', keyPath(orgId, keyId), token, { active }),
   deleteKey: (token: string, orgId: string, keyId: string) => call<ApiKey>('DELETE', keyPath(orgId, keyId), token),
+  getKey: (token: string, orgId: string, keyId: string) => call<ApiKey>('GET', keyPath(orgId, keyId), token),
+
+  usage(token: string, orgId: string, q: { granularity: 'minute' | 'hour'; from: Date; apiKeyId?: string }) {
+    const params = new URLSearchParams({ granularity: q.granularity, from: q.from.toISOString() });
+    if (q.apiKeyId) params.set('apiKeyId', q.apiKeyId);
+    return call<UsagePoint[]>('GET', `${orgPath(orgId)}/usage?${params}`, token);
+  },
+  clients: (token: string, orgId: string, keyId: string) => call<KeyClient[]>('GET', `${keyPath(orgId, keyId)}/clients`, token),
+  logs(token: string, orgId: string, filter: LogFilter) {
+    const params = new URLSearchParams({ limit: '50' });
+    for (const [name, value] of Object.entries(filter)) if (value) params.set(name, value);
+    return call<RequestLog[]>('GET', `${orgPath(orgId)}/logs?${params}`, token);
+  },
 };

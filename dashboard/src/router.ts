@@ -7,7 +7,15 @@ export type Route =
   | { page: 'login' }
   | { page: 'register' }
   | { page: 'apiKeys'; orgId: string }
+  | { page: 'apiKey'; orgId: string; keyId: string }
+  | { page: 'usage'; orgId: string }
+  | { page: 'logs'; orgId: string }
   | { page: 'home' };
+
+/** The organization a signed-in page is about, if any. */
+export function orgIdOf(route: Route): string | null {
+  return 'orgId' in route ? route.orgId : null;
+}
 
 export function parseRoute(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
@@ -17,6 +25,12 @@ export function parseRoute(pathname: string): Route {
   if (parts.length === 4 && parts[0] === 'organizations' && parts[2] === 'settings' && parts[3] === 'api-keys') {
     return { page: 'apiKeys', orgId: decodeURIComponent(parts[1]!) };
   }
+  if (parts.length === 5 && parts[0] === 'organizations' && parts[2] === 'settings' && parts[3] === 'api-keys') {
+    return { page: 'apiKey', orgId: decodeURIComponent(parts[1]!), keyId: decodeURIComponent(parts[4]!) };
+  }
+  if (parts.length === 3 && parts[0] === 'organizations' && (parts[2] === 'usage' || parts[2] === 'logs')) {
+    return { page: parts[2], orgId: decodeURIComponent(parts[1]!) };
+  }
   return { page: 'home' };
 }
 
@@ -24,6 +38,9 @@ export const paths = {
   login: () => `${BASE}/login`,
   register: () => `${BASE}/register`,
   apiKeys: (orgId: string) => `${BASE}/organizations/${encodeURIComponent(orgId)}/settings/api-keys`,
+  apiKey: (orgId: string, keyId: string) => `${BASE}/organizations/${encodeURIComponent(orgId)}/settings/api-keys/${encodeURIComponent(keyId)}`,
+  usage: (orgId: string) => `${BASE}/organizations/${encodeURIComponent(orgId)}/usage`,
+  logs: (orgId: string) => `${BASE}/organizations/${encodeURIComponent(orgId)}/logs`,
 };
 
 const NAVIGATE = 'dashboard:navigate';

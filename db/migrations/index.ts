@@ -3,6 +3,7 @@ import * as accounts from './001_accounts';
 import * as email from './002_email';
 import * as hardening from './006_hardening';
 import * as keyLifecycle from './004_key_lifecycle';
+import * as usage from './003_usage';
 
 // Migrations are listed in code rather than discovered on disk, so the same list runs from
 // TypeScript (tests, tsx) and from the compiled dist/ without a loader. Append, never reorder.
@@ -11,6 +12,7 @@ const migrations: Record<string, Knex.Migration> = {
   '002_email': email,
   '006_hardening': hardening,
   '004_key_lifecycle': keyLifecycle,
+  '003_usage': usage,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -5,6 +5,7 @@ import { EMBEDDED_NOTE, type InspectContext } from '../context';
 import { fields, quoted, seconds, table, time } from '../format';
 import { cacheEntries, cachedKeyState, keyState, type CacheEntry } from './keyCache';
 import type { Report } from './report';
+import { renderClients, renderUsage, usageSummary } from '../usageSummary';
 
 const START_LENGTH = API_KEY_PREFIX.length + 4;
 
@@ -58,6 +59,7 @@ function parseQuery(given: string): Query {
 async function describe(ctx: InspectContext, key: ApiKey, org: Organization | null) {
   const [keyCache, orgCache] = ctx.redis ? await cacheEntries(ctx.redis, [ctx.keys.apiKey(key.keyHash), ctx.keys.org(key.organizationId)]) : [];
   const state = keyState(key, ctx.now);
+  const [usage, clients] = await Promise.all([usageSummary(ctx, { apiKeyId: key.id }), ctx.db.clientsOf(key.id, 5)]);
   const cachedState = keyCache?.present ? cachedKeyState(keyCache.value, ctx.now) : null;
   const json = {
     id: key.id,
@@ -79,6 +81,8 @@ async function describe(ctx: InspectContext, key: ApiKey, org: Organization | nu
       redis: keyCache ? { ...keyCache, state: cachedState } : null,
       organization: orgCache ?? null,
     },
+    usage,
+    clients: clients.map((c) => ({ ...c, lastSeenAt: iso(c.lastSeenAt) })),
   };
   const tiers = [
     ['in-process', '(each instance)', `not visible from outside the server; an entry lives at most ${ctx.config.keyCache.ttlMs} ms`],
@@ -102,6 +106,10 @@ async function describe(ctx: InspectContext, key: ApiKey, org: Organization | nu
     '',
     'Cache tiers',
     table(['TIER', 'KEY', 'HOLDS'], tiers as string[][]),
+    '',
+    renderUsage(usage, ctx.config.usage.flushMs),
+    '',
+    renderClients(clients, ctx.now),
   ].join('\n');
   return { json, text };
 }

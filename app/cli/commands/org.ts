@@ -5,6 +5,7 @@ import { EMBEDDED_NOTE, type InspectContext } from '../context';
 import { fields, quoted, seconds, table, time } from '../format';
 import { cacheEntries, keyState, type CacheEntry } from './keyCache';
 import type { Report } from './report';
+import { renderUsage, usageSummary } from '../usageSummary';
 
 interface BucketReport extends Partial<BucketState> {
   name: 'requests' | 'sends';
@@ -35,6 +36,7 @@ export async function inspectOrg(ctx: InspectContext, orgId: string): Promise<Re
   });
   const [orgCache, ...keyCaches] = redis ? await cacheEntries(redis, [keys.org(org.id), ...apiKeys.map((k) => keys.apiKey(k.keyHash))]) : [];
   const summary = explain(buckets, redis !== null);
+  const usage = await usageSummary(ctx, { organizationId: org.id });
 
   const json = {
     organization: { id: org.id, name: org.name, createdAt: new Date(org.createdAt).toISOString() },
@@ -49,10 +51,11 @@ export async function inspectOrg(ctx: InspectContext, orgId: string): Promise<Re
       cache: keyCaches[i] ?? null,
     })),
     throttled: buckets[0]!.spent,
+    usage,
     summary,
     ...(redis ? {} : { note: EMBEDDED_NOTE }),
   };
-  return { found: true, json, text: render(ctx, json.organization, orgCache, buckets, apiKeys, keyCaches, summary) };
+  return { found: true, json, text: render(ctx, json.organization, orgCache, buckets, apiKeys, keyCaches, renderUsage(usage, config.usage.flushMs), summary) };
 }
 
 /** One sentence: why the organization is or is not being throttled right now. */
@@ -76,6 +79,7 @@ function render(
   buckets: BucketReport[],
   apiKeys: ApiKey[],
   keyCaches: CacheEntry[],
+  usage: string,
   summary: string,
 ): string {
   const cached = orgCache ? (orgCache.present ? `yes, TTL ${seconds(orgCache.ttlSeconds)} (${orgCache.redisKey})` : `no (${orgCache.redisKey})`) : 'n/a (embedded mode)';
@@ -107,6 +111,8 @@ function render(
     '',
     `Keys (${apiKeys.length}; last used is written at most once a minute)`,
     apiKeys.length ? table(['ID', 'NAME', 'START', 'STATE', 'LAST USED', 'REDIS'], keyRows) : '  none',
+    '',
+    usage,
     '',
     summary,
     ...(ctx.redis ? [] : ['', EMBEDDED_NOTE]),

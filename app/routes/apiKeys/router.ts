@@ -4,6 +4,7 @@ import type { Deps } from '../../container';
 import { idParam, pageQuery } from '../../http/schemas';
 import { requireScope } from '../../http/requireScope';
 import { serializeApiKey } from '../../http/serializers';
+import { serializeKeyClient } from '../../http/usageSerializers';
 import { validate } from '../../http/validation';
 import { ApiError } from '../../errors';
 import { createApiKeyBody, rollApiKeyBody, updateApiKeyBody } from './schemas';
@@ -13,7 +14,7 @@ import { createApiKeyBody, rollApiKeyBody, updateApiKeyBody } from './schemas';
  * and /organizations/:orgId/api_keys (access token, members only). On /v1 the requesting key is
  * the grantor: it cannot create, patch or roll a key into more than it holds; a token can.
  */
-export function apiKeysRouter({ apiKeys, lastUsed, inboxes }: Pick<Deps, 'apiKeys' | 'lastUsed' | 'inboxes'>): Router {
+export function apiKeysRouter({ apiKeys, lastUsed, inboxes, usage }: Pick<Deps, 'apiKeys' | 'lastUsed' | 'inboxes' | 'usage'>): Router {
   const router = new Router();
   const show = (key: Parameters<typeof serializeApiKey>[0]) => serializeApiKey(key, lastUsed.pendingFor(key.id));
   const keyId = (raw: string | undefined) => {
@@ -65,6 +66,11 @@ export function apiKeysRouter({ apiKeys, lastUsed, inboxes }: Pick<Deps, 'apiKey
     const { key, secret } = await apiKeys.roll(ctx.state.organization!.id, id, graceSeconds, grantor(ctx));
     ctx.status = 201;
     ctx.body = { ...show(key), key: secret };
+  });
+
+  // Where the key is used from (docs/usage.md): monitoring data, so `usage:read`.
+  router.get('/:id/clients', requireScope('usage:read'), async (ctx) => {
+    ctx.body = (await usage.clients(ctx.state.organization!.id, keyId(ctx.params.id))).map(serializeKeyClient);
   });
 
   return router;

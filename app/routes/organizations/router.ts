@@ -10,6 +10,8 @@ import { requireMembership } from '../../middleware/requireMembership';
 import { requireUser } from '../../middleware/requireUser';
 import { apiKeysRouter } from '../apiKeys/router';
 import { inboxesRouter } from '../inboxes/router';
+import { logsRouter } from '../logs/router';
+import { usageRouter } from '../usage/router';
 import { webhooksRouter } from '../webhooks/router';
 import { createOrganizationBody, updateOrganizationBody } from './schemas';
 
@@ -47,5 +49,7 @@ export function organizationsRouter(deps: Deps, passport: Passport): Router {
   router.use('/:orgId/api_keys', ...metered, apiKeysRouter(deps).routes());
   router.use('/:orgId/inboxes', ...metered, inboxesRouter(deps).routes());
   router.use('/:orgId/webhooks', ...metered, webhooksRouter(deps).routes());
+  router.use('/:orgId/usage', ...metered, usageRouter(deps).routes());
+  router.use('/:orgId/logs', ...metered, logsRouter(deps).routes());
   return router;
 }

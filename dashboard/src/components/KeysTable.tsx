@@ -1,5 +1,6 @@
 import type { ApiKey } from '../api';
 import { formatDate, formatDateTime, formatFull } from '../format';
+import { navigate, paths } from '../router';
 
 interface Props {
   keys: ApiKey[];
@@ -32,7 +33,9 @@ export function KeysTable({ keys, busyId, onToggle, onRoll, onDelete }: Props) {
           {keys.map((key) => (
             <tr key={key.id} data-key-id={key.id}>
               <th scope="row" class="key-name">
-                {key.name}
+                <a href={paths.apiKey(key.organizationId, key.id)} onClick={(e) => (e.preventDefault(), navigate(paths.apiKey(key.organizationId, key.id)))}>
+                  {key.name}
+                </a>
               </th>
               <td class="mono">{key.start}…</td>
               <td>

@@ -7,6 +7,7 @@ interface Props {
   user: UserWithOrganizations;
   token: string;
   currentOrgId: string | null;
+  currentPage: string;
   onOrganizationCreated: (org: Organization) => void;
   onSessionLost: (err: unknown) => void;
   onLogout: () => void;
@@ -14,7 +15,17 @@ interface Props {
 }
 
 /** The signed-in frame: organization switcher and account in the header, settings on the left. */
-export function Layout({ user, token, currentOrgId, onOrganizationCreated, onSessionLost, onLogout, children }: Props) {
+export function Layout({ user, token, currentOrgId, currentPage, onOrganizationCreated, onSessionLost, onLogout, children }: Props) {
+  const link = (label: string, path: string, active: boolean) => (
+    <a
+      class={active ? 'sidenav-link active' : 'sidenav-link'}
+      aria-current={active ? 'page' : undefined}
+      href={path}
+      onClick={(e) => (e.preventDefault(), navigate(path))}
+    >
+      {label}
+    </a>
+  );
   return (
     <div class="shell">
       <header class="topbar">
@@ -38,18 +49,12 @@ export function Layout({ user, token, currentOrgId, onOrganizationCreated, onSes
         </div>
       </header>
       <div class="body">
-        <nav class="sidenav" aria-label="Settings">
+        <nav class="sidenav" aria-label="Sections">
+          <p class="sidenav-heading">Monitoring</p>
+          {currentOrgId && link('Usage', paths.usage(currentOrgId), currentPage === 'usage')}
+          {currentOrgId && link('Logs', paths.logs(currentOrgId), currentPage === 'logs')}
           <p class="sidenav-heading">Settings</p>
-          {currentOrgId && (
-            <a
-              class="sidenav-link active"
-              aria-current="page"
-              href={paths.apiKeys(currentOrgId)}
-              onClick={(e) => (e.preventDefault(), navigate(paths.apiKeys(currentOrgId)))}
-            >
-              API Keys
-            </a>
-          )}
+          {currentOrgId && link('API Keys', paths.apiKeys(currentOrgId), currentPage === 'apiKeys' || currentPage === 'apiKey')}
         </nav>
         <main class="content">{children}</main>
       </div>
