@@ -43,6 +43,8 @@ export interface Deps extends EmailServices {
   authFailures: AuthFailureThrottle;
   requestBuckets: BucketFamily;
   sendBuckets: BucketFamily;
+  /** Mail received over SMTP per sending client address and minute. */
+  inboundClientBuckets: BucketFamily;
   lastUsed: LastUsedTracker;
   bus: InvalidationBus;
   apiKeys: ApiKeyService;
@@ -127,6 +129,14 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     new BucketFamily({ redis, health, keyPrefix: redisKeys.limiterPrefix(family), instanceCount: config.instanceCount, counters, defaultBudget, stats: counters.limiters[family] });
   const requestBuckets = bucket('org', config.rateLimit);
   const sendBuckets = bucket('send', config.sendLimit);
+  const inboundClientBuckets = new BucketFamily({
+    redis,
+    health,
+    keyPrefix: redisKeys.limiterPrefix('smtp'),
+    instanceCount: config.instanceCount,
+    counters,
+    defaultBudget: { points: config.inbound.clientMessagesPerMinute, duration: 60 },
+  });
   const authFailures = new AuthFailureThrottle({
     redis,
     health,
@@ -171,6 +181,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     authFailures,
     requestBuckets,
     sendBuckets,
+    inboundClientBuckets,
     lastUsed,
     bus,
     apiKeys,

@@ -5,6 +5,7 @@ import { createApp } from './app';
 import { buildDeps, createLogger } from './container';
 import { createMetricsServer } from './metrics/server';
 import { closeGracefully, createHttpServer } from './server';
+import { createInboundSmtpServer } from './smtp/start';
 
 /** The composition root: config, dependencies and the app are built here and only here. */
 async function main(): Promise<void> {
@@ -16,6 +17,12 @@ async function main(): Promise<void> {
   if (metricsServer) {
     const port = await listenOn(metricsServer, config.metricsPort!, config.http.host);
     logger.info({ port, host: config.http.host }, 'metrics listening on /metrics');
+  }
+  // Receiving mail (SMTP_INBOUND_PORT; unset: none), up before the API says it is listening.
+  const smtp = config.inbound.port === null ? null : createInboundSmtpServer(deps);
+  if (smtp) {
+    const port = await smtp.listen(config.inbound.port!, config.inbound.host);
+    logger.info({ port, host: config.inbound.host }, 'SMTP listening for inbound mail');
   }
   const server = createHttpServer(createApp(deps), logger);
   server.listen(config.http.port, config.http.host, () => {
@@ -32,7 +39,14 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     metricsServer?.close();
     metricsServer?.closeAllConnections();
-    void closeGracefully(server, deps.close, logger).then(() => process.exit(0));
+    // SMTP stops taking mail first and finishes the messages it is reading; the pools close
+    // only once both it and the HTTP server are done.
+    const smtpStopped = smtp?.close();
+    const closeDeps = async () => {
+      await smtpStopped;
+      await deps.close();
+    };
+    void closeGracefully(server, closeDeps, logger).then(() => process.exit(0));
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

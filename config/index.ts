@@ -35,6 +35,17 @@ export interface Config {
   logLevel: string;
   /** Human-readable logs (pino-pretty); null: when NODE_ENV=development and stdout is a terminal. */
   logPretty: boolean | null;
+  /** Receiving mail over SMTP; `port` null: no SMTP listener. `dnsServers` null: the system's resolvers. */
+  inbound: {
+    port: number | null;
+    host: string;
+    maxBytes: number;
+    maxRecipients: number;
+    clientMessagesPerMinute: number;
+    orgMaxBytes: number;
+    dnsServers: string[] | null;
+    dnsTimeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -88,6 +99,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: e.METRICS_PORT ?? null,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_PRETTY ?? null,
+    inbound: {
+      port: e.SMTP_INBOUND_PORT ?? null,
+      host: e.SMTP_INBOUND_HOST,
+      maxBytes: e.INBOUND_MAX_BYTES,
+      maxRecipients: e.INBOUND_MAX_RECIPIENTS,
+      clientMessagesPerMinute: e.INBOUND_CLIENT_MESSAGES_PER_MINUTE,
+      orgMaxBytes: e.INBOUND_ORG_MAX_BYTES,
+      dnsServers: e.INBOUND_DNS_SERVERS ?? null,
+      dnsTimeoutMs: e.INBOUND_DNS_TIMEOUT_MS,
+    },
   };
 }
 

@@ -61,6 +61,19 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.optional(),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 512kb or 1mb').default('1mb'),
+  // Receiving mail (docs/email.md, "Receiving mail").
+  SMTP_INBOUND_PORT: port.optional(),
+  SMTP_INBOUND_HOST: z.string().min(1).default('0.0.0.0'),
+  INBOUND_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
+  INBOUND_MAX_RECIPIENTS: positiveInt.default(50),
+  INBOUND_CLIENT_MESSAGES_PER_MINUTE: positiveInt.default(60),
+  INBOUND_ORG_MAX_BYTES: positiveInt.default(1024 * 1024 * 1024),
+  INBOUND_DNS_SERVERS: z
+    .string()
+    .regex(/^[^,\s]+(,[^,\s]+)*$/, 'must be a comma-separated list such as 1.1.1.1,8.8.8.8:53')
+    .transform((v) => v.split(','))
+    .optional(),
+  INBOUND_DNS_TIMEOUT_MS: positiveInt.default(5_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

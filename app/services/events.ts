@@ -8,7 +8,7 @@ import type { WebhookRepository } from '../repositories/webhooks';
 
 export type EmailEvent =
   | { event: 'inbox.created' | 'inbox.updated' | 'inbox.deleted'; inbox: Inbox }
-  | { event: 'message.sent' | 'message.rejected'; message: Message };
+  | { event: 'message.sent' | 'message.rejected' | 'message.received'; message: Message };
 
 // Queueing a test to a Redis that does not answer must not hold the request for long.
 const TEST_ENQUEUE_DEADLINE_MS = 2000;

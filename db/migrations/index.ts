@@ -1,12 +1,14 @@
 import type { Knex } from 'knex';
 import * as accounts from './001_accounts';
 import * as email from './002_email';
+import * as inbound from './005_inbound';
 
 // Migrations are listed in code rather than discovered on disk, so the same list runs from
 // TypeScript (tests, tsx) and from the compiled dist/ without a loader. Append, never reorder.
 const migrations: Record<string, Knex.Migration> = {
   '001_accounts': accounts,
   '002_email': email,
+  '005_inbound': inbound,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
