@@ -151,7 +151,11 @@ export class InboundSmtpServer {
       parseMail(raw, envelope, this.deps.resolver, this.mta)
         .then((mail) => this.deps.inbound.store(mail, inboxes))
         .then(
-          () => answer(),
+          (stored) => {
+            // Who wrote to whom stays out of the log; ids, size and client are enough to trace it.
+            this.deps.logger.info({ messageIds: stored.map((m) => m.id), bytes: raw.length, client: envelope.ip }, 'inbound mail stored');
+            answer();
+          },
           (err: unknown) => {
             if (err instanceof UnstorableMailError) return answer(smtpError(552, err.message));
             this.deps.logger.error({ err }, 'inbound SMTP: message could not be stored');

@@ -12,8 +12,8 @@ export async function up(knex: Knex): Promise<void> {
     t.bigInteger('raw_size').notNullable().defaultTo(0);
     // Threading looks up a Message-ID within an inbox.
     t.index(['inbox_id', 'header_message_id']);
-    // The stored-mail bound sums raw_size per organization.
-    t.index(['organization_id', 'direction']);
+    // The stored-mail bound sums raw_size per organization at every RCPT TO: from the index alone.
+    t.index(['organization_id', 'direction', 'raw_size']);
   });
   const mysql = knex.client.config.client !== 'better-sqlite3';
   await knex.schema.createTable('message_attachments', (t) => {
@@ -31,7 +31,7 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTableIfExists('message_attachments');
   await knex.schema.alterTable('messages', (t) => {
-    t.dropIndex(['organization_id', 'direction']);
+    t.dropIndex(['organization_id', 'direction', 'raw_size']);
     t.dropIndex(['inbox_id', 'header_message_id']);
     t.dropColumn('raw_size');
     t.dropColumn('authentication');
