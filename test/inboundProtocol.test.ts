@@ -183,3 +183,29 @@ test.serial("abuse bound: an organization's stored mail (INBOUND_ORG_MAX_BYTES) 
   t.regex(refused.text, /^4\.2\.2 /);
   t.is((await smtp.command(`RCPT TO:<${roomy.email}>`)).code, 250, "another organization's inbox still takes mail");
 });
+
+test.serial('hostile headers within the size limit are stored (cut to their columns), never a 451 the sender would retry forever', async (t) => {
+  const roomy = await start({ INBOUND_MAX_BYTES: '2000000', INBOUND_CLIENT_MESSAGES_PER_MINUTE: '1000', REDIS_PREFIX: `${world.redisPrefix}hostile:` });
+  const inbox = await inboxOf(roomy.app);
+  const to = Array.from({ length: 150 }, (_, i) => `${'\u00e9'.repeat(150)}${i}@example.test`).join(', ');
+  const emoji = '\u{1F600}'.repeat(600);
+  const attachment = (i: number) =>
+    `--b\r\nContent-Type: application/x-${'z'.repeat(300)}; name="${i}${emoji}"\r\nContent-Disposition: attachment; filename*=UTF-8''${i}${encodeURIComponent(emoji)}\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n`;
+  const raw =
+    `From: a@sender.test\r\nTo: ${to}\r\nCc: ${to}\r\nSubject: ${emoji.repeat(20)}\r\nMessage-ID: <${'m'.repeat(400)}@x.test>\r\nReferences: ${Array.from({ length: 500 }, (_, i) => `<r${i}@x.test>`).join(' ')}\r\n` +
+    `MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n${Array.from({ length: 50 }, (_, i) => attachment(i)).join('')}--b--\r\n.\r\n`;
+  const smtp = await session(roomy.port);
+  t.teardown(() => smtp.destroy());
+  t.is((await smtp.command('MAIL FROM:<a@sender.test>')).code, 250);
+  t.is((await smtp.command(`RCPT TO:<${inbox.email}>`)).code, 250);
+  t.is((await smtp.command('DATA')).code, 354);
+  smtp.write(raw.replace(/\r\n\.\r\n$/, '\r\n').replace(/^\./gm, '..') + '.\r\n');
+  const reply = await smtp.reply(30_000);
+  t.is(reply.code, 250, reply.text);
+  const [message] = (await roomy.app.get(`/v1/inboxes/${inbox.id}/messages`, { auth: inbox.account.key })).body;
+  t.is(message.to.length, 100);
+  t.is(message.attachments.length, 50);
+  t.true(message.subject.length <= 2000);
+  t.regex(message.messageId, /@inbound\.sendook>$/, 'a Message-ID too long to keep is replaced');
+  t.is(message.references.split(' ').length, 50);
+});

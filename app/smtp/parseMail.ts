@@ -22,9 +22,13 @@ export class UnstorableMailError extends Error {}
 const MAX_ID = 255;
 const MAX_ADDRESS = 320;
 const MAX_SUBJECT = 2000;
-const MAX_ADDRESSES = 200;
+// Address lists and the attachment list are JSON in TEXT columns (64 KB on MySQL): these bounds
+// keep the longest possible list, in 4-byte characters, below that.
+const MAX_ADDRESSES = 100;
 const MAX_REFERENCES = 50;
-export const MAX_ATTACHMENTS = 100;
+export const MAX_ATTACHMENTS = 50;
+const MAX_FILENAME = 150;
+const MAX_CONTENT_TYPE = 100;
 
 /** Parses a received mail (mailparser) and checks its SPF, DKIM and DMARC (mailauth). */
 export async function parseMail(raw: Buffer, envelope: Envelope, resolver: DnsResolver, mta: string): Promise<InboundMail> {
@@ -45,8 +49,8 @@ export async function parseMail(raw: Buffer, envelope: Envelope, resolver: DnsRe
     inReplyTo: messageIds(parsed.inReplyTo)[0] ?? null,
     references: messageIds(parsed.references).slice(-MAX_REFERENCES),
     attachments: parsed.attachments.map((a, i) => ({
-      filename: (a.filename || `attachment-${i + 1}`).replace(/[\\/\p{Cc}]/gu, '_').slice(0, 255),
-      contentType: (a.contentType || 'application/octet-stream').toLowerCase().slice(0, 255),
+      filename: (a.filename || `attachment-${i + 1}`).replace(/[\\/\p{Cc}]/gu, '_').slice(0, MAX_FILENAME),
+      contentType: (a.contentType || 'application/octet-stream').toLowerCase().slice(0, MAX_CONTENT_TYPE),
       content: a.content,
     })),
     authentication,
