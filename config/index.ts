@@ -43,6 +43,8 @@ export interface Config {
     maxRecipients: number;
     clientMessagesPerMinute: number;
     orgMaxBytes: number;
+    /** Open SMTP connections at once; each may hold one message of up to maxBytes in memory. */
+    maxConnections: number;
     dnsServers: string[] | null;
     dnsTimeoutMs: number;
   };
@@ -106,6 +108,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxRecipients: e.INBOUND_MAX_RECIPIENTS,
       clientMessagesPerMinute: e.INBOUND_CLIENT_MESSAGES_PER_MINUTE,
       orgMaxBytes: e.INBOUND_ORG_MAX_BYTES,
+      maxConnections: e.INBOUND_MAX_CONNECTIONS,
       dnsServers: e.INBOUND_DNS_SERVERS ?? null,
       dnsTimeoutMs: e.INBOUND_DNS_TIMEOUT_MS,
     },

@@ -68,6 +68,7 @@ export const envSchema = z.object({
   INBOUND_MAX_RECIPIENTS: positiveInt.default(50),
   INBOUND_CLIENT_MESSAGES_PER_MINUTE: positiveInt.default(60),
   INBOUND_ORG_MAX_BYTES: positiveInt.default(1024 * 1024 * 1024),
+  INBOUND_MAX_CONNECTIONS: positiveInt.default(100),
   INBOUND_DNS_SERVERS: z
     .string()
     .regex(/^[^,\s]+(,[^,\s]+)*$/, 'must be a comma-separated list such as 1.1.1.1,8.8.8.8:53')

@@ -1,6 +1,7 @@
 import test from 'ava';
 import type { InboundSmtpServer } from '../app/smtp/inboundServer';
 import { DnsServer } from './helpers/dnsServer';
+import { eventually } from './helpers/eventually';
 import { listenSmtp } from './helpers/inbound';
 import { RawSmtp } from './helpers/smtpClient';
 import { register, TestWorld, type Account, type TestApp } from './helpers/testApp';
@@ -208,4 +209,22 @@ test.serial('hostile headers within the size limit are stored (cut to their colu
   t.true(message.subject.length <= 2000);
   t.regex(message.messageId, /@inbound\.sendook>$/, 'a Message-ID too long to keep is replaced');
   t.is(message.references.split(' ').length, 50);
+});
+
+test.serial('abuse bound: connections at once (INBOUND_MAX_CONNECTIONS); the next is greeted with 421', async (t) => {
+  const narrow = await start({ INBOUND_MAX_CONNECTIONS: '1', REDIS_PREFIX: `${world.redisPrefix}narrow:` });
+  const first = await session(narrow.port);
+  t.teardown(() => first.destroy());
+  const { smtp: second, greeting } = await RawSmtp.open(narrow.port);
+  t.teardown(() => second.destroy());
+  t.is(greeting.code, 421);
+  t.true(await second.waitClosed());
+  first.destroy();
+  // The server sees the close a moment after the client: retry for a bounded while.
+  const later = await eventually(async () => {
+    const { smtp: third, greeting: g } = await RawSmtp.open(narrow.port);
+    third.destroy();
+    return g.code === 220 ? g : undefined;
+  }, 3000, 'a free connection place');
+  t.is(later.code, 220, 'a place is free again once a connection closes');
 });

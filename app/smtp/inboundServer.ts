@@ -47,6 +47,8 @@ export class InboundSmtpServer {
       name: this.mta,
       banner: 'Sendook inbound mail',
       size: deps.config.maxBytes,
+      // Each connection may hold a message in memory: this bounds the sum (421 past it).
+      maxClients: deps.config.maxConnections,
       authOptional: true,
       // No certificate is configured, so no STARTTLS; put a TLS-terminating proxy in front if needed.
       disabledCommands: ['AUTH', 'STARTTLS'],
