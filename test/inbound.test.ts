@@ -215,3 +215,19 @@ async function signedRaw(from: string, to: string, dkim: { domainName: string; k
   const info = await transport.sendMail({ from, to, subject: 'Forged', text: 'original body' });
   return (info.message as Buffer).toString();
 }
+
+test.serial('a mail sent again with the same Message-ID (a retry after a lost 250) is stored once per inbox', async (t) => {
+  const account = await register(app);
+  const [first, second] = [await newInbox(account), await newInbox(account)];
+  const mail = { from: 'ivan@sender.test', subject: 'Once', text: 'only once', messageId: '<once-1@sender.test>' };
+  await sendMail(port, { ...mail, to: first.email });
+  await sendMail(port, { ...mail, to: [first.email, second.email] });
+  t.is((await list(account, first.id)).body.length, 1);
+  t.is((await list(account, second.id)).body.length, 1, 'the other inbox had not had it yet');
+  // Mail without a Message-ID cannot be told apart: each is kept.
+  const raw = `From: ivan@sender.test\r\nTo: ${second.email}\r\nSubject: No id\r\n\r\nx\r\n`;
+  for (let i = 0; i < 2; i++) await sendMail(port, { envelope: { from: 'ivan@sender.test', to: [second.email] }, raw });
+  const withoutId = (await list(account, second.id, 'No id')).body;
+  t.is(withoutId.length, 2);
+  t.not(withoutId[0].messageId, withoutId[1].messageId, 'each got a Message-ID of its own');
+});

@@ -55,6 +55,12 @@ export class MessageRepository {
     return row?.thread_id ?? null;
   }
 
+  /** True when this inbox already received a mail with this Message-ID. */
+  async receivedBefore(inboxId: string, headerMessageId: string, db: Db = this.knex): Promise<boolean> {
+    const row = await db<MessageRow>('messages').where({ inbox_id: inboxId, header_message_id: headerMessageId, direction: 'inbound' }).first('id');
+    return row !== undefined;
+  }
+
   /** Bytes of received mail an organization keeps (the INBOUND_ORG_MAX_BYTES bound). */
   async inboundBytes(orgId: string): Promise<number> {
     const row = (await this.knex<MessageRow>('messages').where({ organization_id: orgId, direction: 'inbound' }).sum({ total: 'raw_size' }).first()) as

@@ -30,7 +30,8 @@ export interface InboundMail {
 /**
  * Storing received mail: which inbox an address is (RCPT TO), whether an organization may keep
  * more, and one stored message per recipient inbox, each in the thread its In-Reply-To or
- * References names (in that inbox), or in a new one. All of one mail's copies are stored in one
+ * References names (in that inbox), or in a new one; a Message-ID the inbox already received is
+ * not stored again. All of one mail's copies are stored in one
  * transaction: the SMTP answer covers them all, and a 451 must not leave some behind to be
  * duplicated by the sender's retry.
  */
@@ -62,6 +63,9 @@ export class InboundMailService {
     const stored: Message[] = [];
     await knex.transaction(async (trx) => {
       for (const inbox of inboxes) {
+        // A sender that lost our 250 (the connection dropped after the commit) sends the mail
+        // again; so do lists that reach one inbox twice. One copy per inbox and Message-ID.
+        if (mail.headerMessageId && (await messages.receivedBefore(inbox.id, mail.headerMessageId, trx))) continue;
         const now = Date.now();
         const known = await messages.threadOfAny(inbox.id, [mail.inReplyTo, ...mail.references].filter((v): v is string => Boolean(v)), trx);
         let threadId = known;
