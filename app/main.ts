@@ -24,8 +24,9 @@ async function main(): Promise<void> {
     const port = await smtp.listen(config.inbound.port!, config.inbound.host);
     logger.info({ port, host: config.inbound.host }, 'SMTP listening for inbound mail');
   }
-  const server = createHttpServer(createApp(deps), logger);
-  server.listen(config.http.port, config.http.host, () => {
+  // ROLE=smtp: a process that only receives mail, with no API listener.
+  const server = config.role === 'smtp' ? null : createHttpServer(createApp(deps), logger);
+  server?.listen(config.http.port, config.http.host, () => {
     if (config.database.client === 'sqlite' && !config.redis) {
       logger.info({ sqlite: config.database.file }, 'embedded mode: SQLite database, in-process cache and limiter (one instance only)');
     }
@@ -46,7 +47,8 @@ async function main(): Promise<void> {
       await smtpStopped;
       await deps.close();
     };
-    void closeGracefully(server, closeDeps, logger).then(() => process.exit(0));
+    const closed = server ? closeGracefully(server, closeDeps, logger) : closeDeps().catch((err: unknown) => logger.error({ err }, 'error while closing'));
+    void closed.then(() => process.exit(0));
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -35,6 +35,8 @@ export interface Config {
   logLevel: string;
   /** Human-readable logs (pino-pretty); null: when NODE_ENV=development and stdout is a terminal. */
   logPretty: boolean | null;
+  /** `all`: the API, plus SMTP when inbound.port is set; `smtp`: only the receiving SMTP server. */
+  role: 'all' | 'smtp';
   /** Receiving mail over SMTP; `port` null: no SMTP listener. `dnsServers` null: the system's resolvers. */
   inbound: {
     port: number | null;
@@ -60,6 +62,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
   const e = parsed.data;
+  if (e.ROLE === 'smtp' && e.SMTP_INBOUND_PORT === undefined) throw new ConfigError('invalid configuration: ROLE: smtp needs SMTP_INBOUND_PORT');
   return {
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST, bodyLimit: e.BODY_LIMIT },
@@ -101,6 +104,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: e.METRICS_PORT ?? null,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_PRETTY ?? null,
+    role: e.ROLE,
     inbound: {
       port: e.SMTP_INBOUND_PORT ?? null,
       host: e.SMTP_INBOUND_HOST,

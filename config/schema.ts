@@ -75,6 +75,7 @@ export const envSchema = z.object({
     .transform((v) => v.split(','))
     .optional(),
   INBOUND_DNS_TIMEOUT_MS: positiveInt.default(5_000),
+  ROLE: z.enum(['all', 'smtp']).default('all'),
 });
 
 export type Env = z.infer<typeof envSchema>;
