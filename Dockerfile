@@ -29,5 +29,5 @@ COPY --from=build /app/package.json ./package.json
 # stays root-owned and read-only for the node user.
 RUN mkdir data && chown node:node data
 USER node
-EXPOSE 8006
+EXPOSE 8006 2525
 CMD ["node", "dist/app/main.js"]

@@ -48,6 +48,8 @@ export interface Deps extends EmailServices, UsageServices {
   /** Exact, or leased with RATE_LIMIT_MODE=lease. */
   requestBuckets: RequestBuckets;
   sendBuckets: BucketFamily;
+  /** Mail received over SMTP per sending client address and minute. */
+  inboundClientBuckets: BucketFamily;
   lastUsed: LastUsedTracker;
   bus: InvalidationBus;
   apiKeys: ApiKeyService;
@@ -151,6 +153,14 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
         })
       : exactRequestBuckets;
   const sendBuckets = bucket('send', config.sendLimit);
+  const inboundClientBuckets = new BucketFamily({
+    redis,
+    health,
+    keyPrefix: redisKeys.limiterPrefix('smtp'),
+    instanceCount: config.instanceCount,
+    counters,
+    defaultBudget: { points: config.inbound.clientMessagesPerMinute, duration: 60 },
+  });
   const authFailures = new AuthFailureThrottle({
     redis,
     health,
@@ -198,6 +208,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     authFailures,
     requestBuckets,
     sendBuckets,
+    inboundClientBuckets,
     lastUsed,
     bus,
     apiKeys,

@@ -7,11 +7,13 @@ import { BullDeliveryQueue } from './infra/bullDeliveryQueue';
 import type { DeliveryQueue } from './infra/deliveryQueue';
 import { MemoryDeliveryQueue } from './infra/memoryDeliveryQueue';
 import type { RedisKeys } from './infra/redisKeys';
+import { AttachmentRepository } from './repositories/attachments';
 import { InboxRepository } from './repositories/inboxes';
 import { MessageRepository } from './repositories/messages';
 import { ThreadRepository } from './repositories/threads';
 import { WebhookRepository } from './repositories/webhooks';
 import { EventPublisher } from './services/events';
+import { InboundMailService } from './services/inbound';
 import { InboxService } from './services/inboxes';
 import { createMailTransport, type MailTransport } from './services/mailTransport';
 import { MessageService } from './services/messages';
@@ -30,6 +32,8 @@ export interface EmailServices {
   events: EventPublisher;
   deliveryQueue: DeliveryQueue;
   mailTransport: MailTransport;
+  /** Storing mail the SMTP server receives (app/smtp/). */
+  inbound: InboundMailService;
 }
 
 /**
@@ -63,17 +67,28 @@ export function buildEmailServices(
 
   const events = new EventPublisher(webhookRepo, deliveryQueue, logger);
   const mailTransport = createMailTransport(config.smtpUrl, config.mail.smtpTimeoutMs, logger);
-  const inboxes = new InboxService(new InboxRepository(knex), events, config.defaultEmailDomain.toLowerCase());
+  const inboxRepo = new InboxRepository(knex);
+  const inboxes = new InboxService(inboxRepo, events, config.defaultEmailDomain.toLowerCase());
   const threadRepo = new ThreadRepository(knex);
+  const attachmentRepo = new AttachmentRepository(knex);
   return {
     inboxes,
-    messages: new MessageService({ knex, messages: messageRepo, threads: threadRepo, inboxes, transport: mailTransport, events }),
+    messages: new MessageService({ knex, messages: messageRepo, threads: threadRepo, attachments: attachmentRepo, inboxes, transport: mailTransport, events }),
     threads: new ThreadService(threadRepo, messageRepo, inboxes),
     webhooks: new WebhookService(webhookRepo, events),
     webhookTargets,
     events,
     deliveryQueue,
     mailTransport,
+    inbound: new InboundMailService({
+      knex,
+      inboxes: inboxRepo,
+      messages: messageRepo,
+      threads: threadRepo,
+      attachments: attachmentRepo,
+      events,
+      orgMaxBytes: config.inbound.orgMaxBytes,
+    }),
     async close() {
       // Fan-outs in flight reach the queue first; then running attempts finish and record.
       await events.drain();

@@ -5,6 +5,7 @@ import { createApp } from './app';
 import { buildDeps, createLogger } from './container';
 import { createMetricsServer } from './metrics/server';
 import { closeGracefully, createHttpServer } from './server';
+import { createInboundSmtpServer } from './smtp/start';
 
 /** The composition root: config, dependencies and the app are built here and only here. */
 async function main(): Promise<void> {
@@ -17,8 +18,15 @@ async function main(): Promise<void> {
     const port = await listenOn(metricsServer, config.metricsPort!, config.metricsHost);
     logger.info({ port, host: config.metricsHost }, 'metrics listening on /metrics');
   }
-  const server = createHttpServer(createApp(deps), logger);
-  server.listen(config.http.port, config.http.host, () => {
+  // Receiving mail (SMTP_INBOUND_PORT; unset: none), up before the API says it is listening.
+  const smtp = config.inbound.port === null ? null : createInboundSmtpServer(deps);
+  if (smtp) {
+    const port = await smtp.listen(config.inbound.port!, config.inbound.host);
+    logger.info({ port, host: config.inbound.host }, 'SMTP listening for inbound mail');
+  }
+  // ROLE=smtp: a process that only receives mail, with no API listener.
+  const server = config.role === 'smtp' ? null : createHttpServer(createApp(deps), logger);
+  server?.listen(config.http.port, config.http.host, () => {
     if (config.database.client === 'sqlite' && !config.redis) {
       logger.info({ sqlite: config.database.file }, 'embedded mode: SQLite database, in-process cache and limiter (one instance only)');
     }
@@ -32,7 +40,15 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     metricsServer?.close();
     metricsServer?.closeAllConnections();
-    void closeGracefully(server, deps.close, logger).then(() => process.exit(0));
+    // SMTP stops taking mail first and finishes the messages it is reading; the pools close
+    // only once both it and the HTTP server are done.
+    const smtpStopped = smtp?.close();
+    const closeDeps = async () => {
+      await smtpStopped;
+      await deps.close();
+    };
+    const closed = server ? closeGracefully(server, closeDeps, logger) : closeDeps().catch((err: unknown) => logger.error({ err }, 'error while closing'));
+    void closed.then(() => process.exit(0));
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

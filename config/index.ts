@@ -56,6 +56,20 @@ export interface Config {
     logMaxRowsPerOrg: number;
     /** Benchmark baseline only: requests are not recorded at all (no usage, clients, logs or alerts). */
     disabled: boolean;
+  /** `all`: the API, plus SMTP when inbound.port is set; `smtp`: only the receiving SMTP server. */
+  role: 'all' | 'smtp';
+  /** Receiving mail over SMTP; `port` null: no SMTP listener. `dnsServers` null: the system's resolvers. */
+  inbound: {
+    port: number | null;
+    host: string;
+    maxBytes: number;
+    maxRecipients: number;
+    clientMessagesPerMinute: number;
+    orgMaxBytes: number;
+    /** Open SMTP connections at once; each may hold one message of up to maxBytes in memory. */
+    maxConnections: number;
+    dnsServers: string[] | null;
+    dnsTimeoutMs: number;
   };
 }
 
@@ -72,6 +86,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
   const e = parsed.data;
+  if (e.ROLE === 'smtp' && e.SMTP_INBOUND_PORT === undefined) throw new ConfigError('invalid configuration: ROLE: smtp needs SMTP_INBOUND_PORT');
   return {
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST, bodyLimit: e.BODY_LIMIT },
@@ -123,6 +138,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       logRetentionDays: e.REQUEST_LOG_RETENTION_DAYS,
       logMaxRowsPerOrg: e.REQUEST_LOG_MAX_ROWS_PER_ORG,
       disabled: e.USAGE_DISABLED,
+    role: e.ROLE,
+    inbound: {
+      port: e.SMTP_INBOUND_PORT ?? null,
+      host: e.SMTP_INBOUND_HOST,
+      maxBytes: e.INBOUND_MAX_BYTES,
+      maxRecipients: e.INBOUND_MAX_RECIPIENTS,
+      clientMessagesPerMinute: e.INBOUND_CLIENT_MESSAGES_PER_MINUTE,
+      orgMaxBytes: e.INBOUND_ORG_MAX_BYTES,
+      maxConnections: e.INBOUND_MAX_CONNECTIONS,
+      dnsServers: e.INBOUND_DNS_SERVERS ?? null,
+      dnsTimeoutMs: e.INBOUND_DNS_TIMEOUT_MS,
     },
   };
 }

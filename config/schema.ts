@@ -75,6 +75,21 @@ export const envSchema = z.object({
   REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   REQUEST_LOG_MAX_ROWS_PER_ORG: positiveInt.default(100_000),
   USAGE_DISABLED: bool.default(false),
+  // Receiving mail (docs/email.md, "Receiving mail").
+  SMTP_INBOUND_PORT: port.optional(),
+  SMTP_INBOUND_HOST: z.string().min(1).default('0.0.0.0'),
+  INBOUND_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
+  INBOUND_MAX_RECIPIENTS: positiveInt.default(50),
+  INBOUND_CLIENT_MESSAGES_PER_MINUTE: positiveInt.default(60),
+  INBOUND_ORG_MAX_BYTES: positiveInt.default(1024 * 1024 * 1024),
+  INBOUND_MAX_CONNECTIONS: positiveInt.default(100),
+  INBOUND_DNS_SERVERS: z
+    .string()
+    .regex(/^[^,\s]+(,[^,\s]+)*$/, 'must be a comma-separated list such as 1.1.1.1,8.8.8.8:53')
+    .transform((v) => v.split(','))
+    .optional(),
+  INBOUND_DNS_TIMEOUT_MS: positiveInt.default(5_000),
+  ROLE: z.enum(['all', 'smtp']).default('all'),
 });
 
 export type Env = z.infer<typeof envSchema>;

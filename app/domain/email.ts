@@ -21,8 +21,15 @@ export interface Thread {
   updatedAt: number;
 }
 
-/** `sending` until the transport answers; then `sent` or `failed`. */
-export type MessageStatus = 'sending' | 'sent' | 'failed' | 'delivered' | 'bounced' | 'complained' | 'rejected';
+/** Sent mail: `sending` until the transport answers; then `sent` or `failed`. Received mail: `received`. */
+export type MessageStatus = 'sending' | 'sent' | 'failed' | 'delivered' | 'bounced' | 'complained' | 'rejected' | 'received';
+
+/** SPF, DKIM and DMARC verdicts of a received message, as mailauth names them (`pass`, `fail`, `none`, `temperror`, ...). */
+export interface MessageAuthentication {
+  spf: string;
+  dkim: string;
+  dmarc: string;
+}
 
 export interface AttachmentInfo {
   name: string;
@@ -52,6 +59,12 @@ export interface Message {
   references: string | null;
   error: string | null;
   sentAt: number | null;
+  /** Received mail only: when the SMTP server stored it. */
+  receivedAt: number | null;
+  /** Received mail only. */
+  authentication: MessageAuthentication | null;
+  /** Bytes of the message as received over SMTP; 0 for sent mail. */
+  rawSize: number;
   createdAt: number;
   updatedAt: number;
 }

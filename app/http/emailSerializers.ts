@@ -41,6 +41,9 @@ export function serializeMessage(m: Message) {
     references: m.references,
     error: m.error,
     sentAt: iso(m.sentAt),
+    // Null on sent mail, so received and sent messages have one shape.
+    receivedAt: iso(m.receivedAt),
+    authentication: m.authentication,
     createdAt: iso(m.createdAt),
     updatedAt: iso(m.updatedAt),
   };

@@ -27,8 +27,9 @@ export class RedisKeys {
   /**
    * rate-limiter-flexible appends `:<key>` to its keyPrefix, so a bucket lives at
    * `<prefix>rl:<family>:<key>`: rl:org:<orgId>, rl:send:<orgId>, rl:authfail:<address>, ...
+   * (rl:smtp:<client address>: mail received over SMTP per sending client and minute)
    */
-  limiterPrefix(family: 'org' | 'send' | 'authfail' | 'login' | 'register'): string {
+  limiterPrefix(family: 'org' | 'send' | 'authfail' | 'login' | 'register' | 'smtp'): string {
     return `${this.prefix}rl:${family}`;
   }
   /** One bucket, as rate-limiter-flexible names it, for code that scripts it itself (lease mode). */

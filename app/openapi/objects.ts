@@ -94,10 +94,10 @@ export const messageObject = z
     organizationId: id,
     inboxId: id,
     threadId: id,
-    direction: z.enum(['outbound', 'inbound']),
+    direction: z.enum(['outbound', 'inbound']).describe('`outbound`: sent through the API; `inbound`: received by the SMTP server'),
     status: z
-      .enum(['sending', 'sent', 'failed', 'delivered', 'bounced', 'complained', 'rejected'])
-      .describe('`sending` until the mail server answers, then `sent` or `failed` (with `error`)'),
+      .enum(['sending', 'sent', 'failed', 'delivered', 'bounced', 'complained', 'rejected', 'received'])
+      .describe('sent mail: `sending` until the mail server answers, then `sent` or `failed` (with `error`); received mail: `received`'),
     from: z.string(),
     to: z.array(z.string()),
     cc: z.array(z.string()),
@@ -107,13 +107,21 @@ export const messageObject = z
     text: z.string().nullable(),
     html: z.string().nullable(),
     attachments: z
-      .array(z.object({ name: z.string(), contentType: z.string(), size: z.number().int().describe('bytes, decoded') }))
-      .describe('what was attached; the contents are not kept'),
+      .array(z.object({ name: z.string().describe('the file name'), contentType: z.string(), size: z.number().int().describe('bytes, decoded') }))
+      .describe(
+        'what was attached. Sent mail: the contents are not kept. Received mail: the n-th (from 0) is served by ' +
+          'GET /inboxes/{inboxId}/messages/{messageId}/attachments/{index}',
+      ),
     messageId: z.string().describe('the RFC 5322 Message-ID header, with angle brackets'),
     inReplyTo: z.string().nullable(),
     references: z.string().nullable(),
     error: z.string().nullable().describe("the mail server's answer when `status` is `failed`"),
     sentAt: time.nullable(),
+    receivedAt: time.nullable().describe('received mail: when the SMTP server stored it; null for sent mail'),
+    authentication: z
+      .object({ spf: z.string(), dkim: z.string(), dmarc: z.string() })
+      .nullable()
+      .describe('received mail: SPF, DKIM and DMARC verdicts as mailauth names them (pass, fail, softfail, neutral, none, temperror, permerror); null for sent mail'),
     createdAt: time,
     updatedAt: time,
   })

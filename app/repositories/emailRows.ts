@@ -43,6 +43,9 @@ export interface MessageRow {
   references_header: string | null;
   error: string | null;
   sent_at: number | null;
+  received_at: number | null;
+  authentication: string | null;
+  raw_size: number;
   created_at: number;
   updated_at: number;
 }
@@ -119,6 +122,9 @@ export function messageToRow(m: Message): MessageRow {
     references_header: m.references,
     error: m.error,
     sent_at: m.sentAt,
+    received_at: m.receivedAt,
+    authentication: m.authentication && JSON.stringify(m.authentication),
+    raw_size: m.rawSize,
     created_at: m.createdAt,
     updated_at: m.updatedAt,
   };
@@ -146,6 +152,9 @@ export function toMessage(r: MessageRow): Message {
     references: r.references_header,
     error: r.error,
     sentAt: num(r.sent_at),
+    receivedAt: num(r.received_at),
+    authentication: r.authentication === null ? null : (JSON.parse(r.authentication) as Message['authentication']),
+    rawSize: Number(r.raw_size),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };

@@ -25,6 +25,12 @@ export class InboxRepository {
     return row !== undefined;
   }
 
+  /** The inbox with this address, compared case-insensitively, whatever its organization (SMTP RCPT TO). */
+  async findByEmail(email: string): Promise<Inbox | null> {
+    const row = await this.knex<InboxRow>('inboxes').where({ email_lower: email.toLowerCase() }).first();
+    return row ? toInbox(row) : null;
+  }
+
   /** Another organization's inbox reads as absent. */
   async findForOrg(orgId: string, id: string): Promise<Inbox | null> {
     const row = await this.knex<InboxRow>('inboxes').where({ id, organization_id: orgId }).first();

@@ -41,6 +41,34 @@ export class MessageRepository {
     return rows.map(toMessage);
   }
 
+  /**
+   * The thread of the newest message of this inbox whose Message-ID is one of `headerIds` (the
+   * In-Reply-To and References of a received mail), or null.
+   */
+  async threadOfAny(inboxId: string, headerIds: string[], db: Db = this.knex): Promise<string | null> {
+    if (headerIds.length === 0) return null;
+    const row = await db<MessageRow>('messages')
+      .where({ inbox_id: inboxId })
+      .whereIn('header_message_id', headerIds)
+      .orderBy('id', 'desc')
+      .first('thread_id');
+    return row?.thread_id ?? null;
+  }
+
+  /** True when this inbox already received a mail with this Message-ID. */
+  async receivedBefore(inboxId: string, headerMessageId: string, db: Db = this.knex): Promise<boolean> {
+    const row = await db<MessageRow>('messages').where({ inbox_id: inboxId, header_message_id: headerMessageId, direction: 'inbound' }).first('id');
+    return row !== undefined;
+  }
+
+  /** Bytes of received mail an organization keeps (the INBOUND_ORG_MAX_BYTES bound). */
+  async inboundBytes(orgId: string): Promise<number> {
+    const row = (await this.knex<MessageRow>('messages').where({ organization_id: orgId, direction: 'inbound' }).sum({ total: 'raw_size' }).first()) as
+      | { total: number | string | null }
+      | undefined;
+    return Number(row?.total ?? 0);
+  }
+
   /** A thread's messages, oldest first (the order of the conversation). */
   async listForThread(threadId: string): Promise<Message[]> {
     const rows = await this.knex<MessageRow>('messages').where({ thread_id: threadId }).orderBy('id', 'desc').limit(THREAD_MESSAGE_CAP);

@@ -8,7 +8,7 @@ import type { WebhookRepository } from '../repositories/webhooks';
 
 export type EmailEvent =
   | { event: 'inbox.created' | 'inbox.updated' | 'inbox.deleted'; inbox: Inbox }
-  | { event: 'message.sent' | 'message.rejected'; message: Message };
+  | { event: 'message.sent' | 'message.rejected' | 'message.received'; message: Message };
 
 export type UsageAlertEvent = 'api_key.new_client' | 'api_key.rejected' | 'organization.rate_limited';
 

@@ -4,6 +4,7 @@ import type { Page } from '../domain/types';
 import { ApiError } from '../errors';
 import { domainOf } from '../lib/addresses';
 import { newId } from '../lib/ids';
+import type { AttachmentRepository } from '../repositories/attachments';
 import type { MessageRepository } from '../repositories/messages';
 import type { ThreadRepository } from '../repositories/threads';
 import type { EventPublisher } from './events';
@@ -44,6 +45,7 @@ export class MessageService {
       knex: Knex;
       messages: MessageRepository;
       threads: ThreadRepository;
+      attachments: AttachmentRepository;
       inboxes: InboxService;
       transport: MailTransport;
       events: EventPublisher;
@@ -112,6 +114,15 @@ export class MessageService {
     return message;
   }
 
+  /** A received message's attachment by its position in `attachments` (sent mail keeps none). */
+  async attachment(organizationId: string, inboxId: string, messageId: string, index: number): Promise<{ name: string; contentType: string; content: Buffer }> {
+    const message = await this.get(organizationId, inboxId, messageId);
+    const info = message.attachments[index];
+    const content = info && message.direction === 'inbound' ? await this.deps.attachments.content(organizationId, message.id, index) : null;
+    if (!info || !content) throw new ApiError('not_found', 'No attachment content at this index of this message.');
+    return { name: info.name, contentType: info.contentType, content };
+  }
+
   private outbound(
     inbox: Inbox,
     threadId: string,
@@ -140,6 +151,9 @@ export class MessageService {
       references: fields.references || null,
       error: null,
       sentAt: null,
+      receivedAt: null,
+      authentication: null,
+      rawSize: 0,
       createdAt: now,
       updatedAt: now,
     };

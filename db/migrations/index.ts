@@ -4,6 +4,7 @@ import * as email from './002_email';
 import * as hardening from './006_hardening';
 import * as keyLifecycle from './004_key_lifecycle';
 import * as usage from './003_usage';
+import * as inbound from './005_inbound';
 
 // Migrations are listed in code rather than discovered on disk, so the same list runs from
 // TypeScript (tests, tsx) and from the compiled dist/ without a loader. Append, never reorder.
@@ -13,6 +14,7 @@ const migrations: Record<string, Knex.Migration> = {
   '006_hardening': hardening,
   '004_key_lifecycle': keyLifecycle,
   '003_usage': usage,
+  '005_inbound': inbound,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

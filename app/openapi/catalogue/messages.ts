@@ -61,4 +61,15 @@ export const messageRoutes: ResourceRouteDoc[] = [
     tag,
     response: { status: 200, description: 'The message.', schema: messageObject },
   },
+  {
+    method: 'get',
+    path: '/inboxes/:inboxId/messages/:messageId/attachments/:index',
+    operationId: 'getMessageAttachment',
+    summary: "A received message's attachment, by its position in `attachments` (from 0)",
+    description:
+      'Answers the bytes themselves (not JSON) with the attachment\'s `Content-Type`, `Content-Disposition: attachment` and a ' +
+      'sandboxing `Content-Security-Policy`, so it is downloaded, never rendered. Sent messages keep no attachment contents: 404.',
+    tag,
+    response: { status: 200, description: 'The attachment content, as received (decoded).' },
+  },
 ];

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Deps } from '../../container';
+import { ApiError } from '../../errors';
 import { serializeMessage } from '../../http/emailSerializers';
 import { pathId } from '../../http/params';
 import { requireScope } from '../../http/requireScope';
@@ -49,6 +50,20 @@ export function messagesRouter({ messages, sendBuckets, organizations, config }:
   router.get('/:messageId', requireScope('messages:read'), async (ctx) => {
     const { inboxId, messageId } = ids(ctx.params);
     ctx.body = serializeMessage(await messages.get(ctx.state.organization!.id, inboxId, messageId));
+  });
+
+  // The one success that is not JSON: the attachment's bytes. Always a download, never rendered:
+  // an HTML attachment from a stranger must not run on the API's (and dashboard's) origin.
+  router.get('/:messageId/attachments/:index', async (ctx) => {
+    const { inboxId, messageId } = ids(ctx.params);
+    const index = /^(0|[1-9]\d{0,3})$/.test(ctx.params.index ?? '') ? Number(ctx.params.index) : -1;
+    if (index < 0) throw new ApiError('not_found', 'No attachment content at this index of this message.');
+    const attachment = await messages.attachment(ctx.state.organization!.id, inboxId, messageId, index);
+    ctx.set('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(attachment.name)}`);
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Content-Security-Policy', "default-src 'none'; sandbox");
+    ctx.type = attachment.contentType;
+    ctx.body = attachment.content;
   });
 
   return router;
