@@ -1,4 +1,4 @@
-import type { CountingRedis } from '../infra/redis';
+import type { RedisClient } from '../infra/redisClients';
 import { UnavailableError } from '../errors';
 import type { RedisHealth } from '../infra/redisHealth';
 
@@ -10,7 +10,7 @@ export interface SharedStore {
 }
 
 /** Redis behind the circuit breaker: while it is open, calls fail at once without a command. */
-export function redisSharedStore(redis: CountingRedis, health: RedisHealth): SharedStore {
+export function redisSharedStore(redis: RedisClient, health: RedisHealth): SharedStore {
   const guarded = async <T>(call: () => Promise<T>): Promise<T> => {
     if (!health.available()) throw new UnavailableError('redis');
     try {
