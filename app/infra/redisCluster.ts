@@ -30,6 +30,8 @@ const nodeOptions: RedisOptions = {
   enableReadyCheck: false,
 };
 
+const SUBSCRIBER_SLOTS_REFRESH_MS = 2000;
+
 const common: ClusterOptions = {
   lazyConnect: true,
   enableReadyCheck: false,
@@ -71,7 +73,14 @@ export function createClusterRedis(nodes: RedisNode[], commandTimeoutMs: number,
  * to another node when that one goes away (README, "Scaling out").
  */
 export function createClusterSubscriber(nodes: RedisNode[]): CountingCluster {
-  const client = new CountingCluster(nodes, { ...common, enableOfflineQueue: true, redisOptions: nodeOptions });
+  const client = new CountingCluster(nodes, {
+    ...common,
+    enableOfflineQueue: true,
+    redisOptions: nodeOptions,
+    // A node that failed leaves the slot map at the next refresh, which emits '-node': the
+    // container then drops the in-process caches, as messages may have been missed meanwhile.
+    slotsRefreshInterval: SUBSCRIBER_SLOTS_REFRESH_MS,
+  });
   client.on('error', () => undefined);
   return client;
 }
