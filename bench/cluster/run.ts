@@ -69,9 +69,7 @@ async function main(): Promise<void> {
   try {
     const single = await startPrivateRedis(cleanup);
     if (!single) throw new Error('needs redis-server');
-    const world = await TestWorld.create({ topology: 'single' });
-    // TestWorld takes the suite's REDIS_URL; point this run at the private server instead.
-    Object.assign(world.redisEnv, { REDIS_URL: single.url });
+    const world = await TestWorld.create({ topology: 'single', redisUrl: single.url });
     rows.push(await measure('one redis-server', world, [Number(new URL(single.url).port)]));
     await world.close();
     for (const masters of [1, 2, 3]) {

@@ -83,15 +83,16 @@ export class TestWorld {
 
   /**
    * `topology` defaults to the file's (test/helpers/topology.ts); `clusterNodes` names a cluster
-   * other than the suite's shared one (the failover test's own).
+   * other than the suite's shared one (the failover test's own); `redisUrl` a Redis other than the
+   * suite's.
    */
-  static async create(options: { topology?: Topology; clusterNodes?: string } = {}): Promise<TestWorld> {
+  static async create(options: { topology?: Topology; clusterNodes?: string; redisUrl?: string } = {}): Promise<TestWorld> {
     const onCluster = (options.topology ?? topology()) === 'cluster' || options.clusterNodes !== undefined;
     const [db, nodes] = await Promise.all([createDatabase(), onCluster ? (options.clusterNodes ?? sharedClusterNodes()) : null]);
     // Migrate once here; instances then start with MIGRATE_ON_START=false and in parallel.
     const knex = createKnex(loadConfig({ MYSQL_URL: db.url }).database);
     await migrateLatest(knex).finally(() => knex.destroy());
-    return new TestWorld(db.url, `test:${randomSuffix()}:`, db.drop, nodes ? { REDIS_CLUSTER_NODES: nodes } : { REDIS_URL });
+    return new TestWorld(db.url, `test:${randomSuffix()}:`, db.drop, nodes ? { REDIS_CLUSTER_NODES: nodes } : { REDIS_URL: options.redisUrl ?? REDIS_URL });
   }
 
   /** Starts an instance; `env` overrides the defaults (strings, as in the real environment). */
