@@ -9,7 +9,7 @@ import { buildEmailServices, type EmailServices } from './emailServices';
 import { Counters } from './infra/counters';
 import { errorSerializer } from './infra/errorLog';
 import { prettyDestination } from './infra/prettyLogs';
-import { createRedis, createSubscriber, type CountingRedis } from './infra/redis';
+import { createCommandClient, createSubscriberClient, onSubscriptionGap, type RedisClient } from './infra/redisClients';
 import { RedisHealth } from './infra/redisHealth';
 import { RedisKeys } from './infra/redisKeys';
 import { defineLeaseScript } from './infra/leaseScript';
@@ -34,7 +34,8 @@ export interface Deps extends EmailServices, UsageServices {
   config: Config;
   logger: Logger;
   knex: Knex;
-  redis: CountingRedis | null;
+  /** One Redis or a Redis Cluster (app/infra/redisClients.ts); null in embedded mode. */
+  redis: RedisClient | null;
   redisKeys: RedisKeys;
   counters: Counters;
   /** Prometheus registry and per-request HTTP stats; null unless METRICS_PORT is set. */
@@ -72,8 +73,8 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
   knex.on('query-error', () => counters.mysqlErrors++);
   if (config.migrateOnStart) await migrateLatest(knex);
 
-  const redis = config.redis ? createRedis(config.redis.url, config.redis.commandTimeoutMs, counters) : null;
-  const subscriber = config.redis ? createSubscriber(config.redis.url) : null;
+  const redis = config.redis ? createCommandClient(config.redis, counters) : null;
+  const subscriber = config.redis ? createSubscriberClient(config.redis) : null;
   // Boot even when Redis is down: requests then run degraded (contract section 7) and ioredis
   // keeps reconnecting in the background.
   await Promise.all([
@@ -122,14 +123,12 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
   // Invalidations published while this instance was cut off from Redis were lost: after the
   // subscriber reconnects, drop the in-process tier. Writes Redis missed are replayed as soon as
   // the command connection is back.
-  let cutOff = false;
-  subscriber?.on('close', () => (cutOff = true));
-  subscriber?.on('ready', () => {
-    if (!cutOff) return;
-    cutOff = false;
-    keyCache.clearLocal();
-    orgCache.clearLocal();
-  });
+  if (subscriber) {
+    onSubscriptionGap(subscriber, () => {
+      keyCache.clearLocal();
+      orgCache.clearLocal();
+    });
+  }
   redis?.on('ready', () => {
     void keyCache.flushPending();
     void orgCache.flushPending();

@@ -52,7 +52,7 @@ export function buildEmailServices(
   const webhookTargets = new WebhookTargetGuard(config.webhookAllowPrivate);
   const policy = { maxAttempts: config.webhooks.maxAttempts, backoffMs: config.webhooks.backoffMs, concurrency: config.webhooks.concurrency };
   const deliveryQueue: DeliveryQueue = config.redis
-    ? new BullDeliveryQueue({ url: config.redis.url, prefix: redisKeys.bullPrefix, policy, logger })
+    ? new BullDeliveryQueue({ target: config.redis, prefix: redisKeys.bullPrefix, policy, logger })
     : new MemoryDeliveryQueue(policy, logger);
   const deliverer = new WebhookDeliverer(webhookRepo, webhookTargets, config.webhooks.timeoutMs, logger);
   const outcomes = observe.counters.webhookDeliveries;

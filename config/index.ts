@@ -1,4 +1,6 @@
-import { envSchema } from './schema';
+import { envSchema, type RedisNode } from './schema';
+
+export type { RedisNode };
 
 /** The typed configuration every part of the server receives from the composition root. */
 export interface Config {
@@ -7,8 +9,12 @@ export interface Config {
   /** `mysql` when MYSQL_URL is set; otherwise the embedded SQLite file. */
   database: { client: 'mysql'; url: string; poolMax: number; connectTimeoutMs: number; acquireTimeoutMs: number } | { client: 'sqlite'; file: string };
   migrateOnStart: boolean;
-  /** Unset means the in-process cache, limiter and invalidation bus (one instance only). */
-  redis: { url: string; commandTimeoutMs: number } | null;
+  /**
+   * Unset means the in-process cache, limiter and invalidation bus (one instance only).
+   * `clusterNodes` (REDIS_CLUSTER_NODES) selects a Redis Cluster; then `url` names its first seed
+   * node, for messages only: clients are made by app/infra/redisClients.ts, never from `url`.
+   */
+  redis: { url: string; commandTimeoutMs: number; clusterNodes: RedisNode[] | null } | null;
   redisPrefix: string;
   rateLimit: { points: number; duration: number };
   /**
@@ -87,6 +93,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   if (e.ROLE === 'smtp' && e.SMTP_INBOUND_PORT === undefined) throw new ConfigError('invalid configuration: ROLE: smtp needs SMTP_INBOUND_PORT');
+  // Two Redis settings would be a guess about which one the operator meant: refuse both.
+  if (e.REDIS_URL && e.REDIS_CLUSTER_NODES) {
+    throw new ConfigError('invalid configuration: REDIS_URL and REDIS_CLUSTER_NODES are both set; set one (REDIS_CLUSTER_NODES for a Redis Cluster)');
+  }
   return {
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST, bodyLimit: e.BODY_LIMIT },
@@ -100,10 +110,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         }
       : { client: 'sqlite', file: e.SQLITE_FILE },
     migrateOnStart: e.MIGRATE_ON_START,
-    redis: e.REDIS_URL ? { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS } : null,
+    redis: redisOf(e.REDIS_URL, e.REDIS_CLUSTER_NODES, e.REDIS_COMMAND_TIMEOUT_MS),
     redisPrefix: e.REDIS_PREFIX,
     rateLimit: { points: e.RATE_LIMIT_POINTS, duration: e.RATE_LIMIT_DURATION },
-    rateLimitMode: e.REDIS_URL ? (e.RATE_LIMIT_MODE ?? DEFAULT_RATE_LIMIT_MODE) : 'exact',
+    rateLimitMode: e.REDIS_URL || e.REDIS_CLUSTER_NODES ? (e.RATE_LIMIT_MODE ?? DEFAULT_RATE_LIMIT_MODE) : 'exact',
     rateLimitLeaseMs: e.RATE_LIMIT_LEASE_MS,
     sendLimit: { points: e.SEND_LIMIT_POINTS, duration: e.SEND_LIMIT_DURATION },
     authFail: { points: e.AUTH_FAIL_POINTS, duration: e.AUTH_FAIL_DURATION, blockSeconds: e.AUTH_FAIL_BLOCK },
@@ -151,6 +161,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       dnsTimeoutMs: e.INBOUND_DNS_TIMEOUT_MS,
     },
   };
+}
+
+function redisOf(url: string | undefined, clusterNodes: RedisNode[] | undefined, commandTimeoutMs: number): Config['redis'] {
+  if (clusterNodes) {
+    const { host, port } = clusterNodes[0]!;
+    return { url: `redis://${host.includes(':') ? `[${host}]` : host}:${port}`, commandTimeoutMs, clusterNodes };
+  }
+  return url ? { url, commandTimeoutMs, clusterNodes: null } : null;
 }
 
 // `FOO=` in a .env file or shell means "not set", not "set to the empty string".

@@ -90,6 +90,32 @@ export const envSchema = z.object({
     .optional(),
   INBOUND_DNS_TIMEOUT_MS: positiveInt.default(5_000),
   ROLE: z.enum(['all', 'smtp']).default('all'),
+  // Seed nodes of a Redis Cluster, instead of REDIS_URL (config/index.ts refuses both at once).
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform((v, ctx) => {
+      const nodes = parseClusterNodes(v);
+      if (!nodes) ctx.addIssue({ code: 'custom', message: 'must be host:port,host:port,... (ports 1-65535)' });
+      return nodes ?? [];
+    })
+    .optional(),
 });
+
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+/** `h1:7000, h2:7001,[::1]:7002` → nodes; null when any entry is not host:port. */
+export function parseClusterNodes(value: string): RedisNode[] | null {
+  const entries = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const nodes = entries.map((entry) => {
+    const match = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/.exec(entry);
+    const port = Number(match?.[2]);
+    if (!match || port < 1 || port > 65535) return null;
+    return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
+  });
+  return nodes.length > 0 && nodes.every((n) => n !== null) ? (nodes as RedisNode[]) : null;
+}
 
 export type Env = z.infer<typeof envSchema>;

@@ -12,11 +12,17 @@
  * that has local servers.
  *
  * ava sees SENDOOK_TEST_MYSQL_URL (server only, no database) and SENDOOK_TEST_REDIS_URL.
+ *
+ * When the run includes test/cluster/ (the whole suite, or a file there), a Redis Cluster too:
+ * TEST_REDIS_CLUSTER_NODES if set, else a private one (six redis-server, testServices/
+ * privateCluster.ts) that every cluster test file shares, each with its own prefix. ava sees
+ * SENDOOK_TEST_REDIS_CLUSTER_NODES.
  */
 import { join } from 'node:path';
 import { runAva, signalExitCode } from './testServices/ava';
 import { Cleanup } from './testServices/cleanup';
 import { errorMessage } from './testServices/probes';
+import { resolveCluster } from './testServices/cluster';
 import { resolveService } from './testServices/resolve';
 import { mysqlSpec, redisSpec } from './testServices/specs';
 
@@ -25,6 +31,7 @@ const REPO_ROOT = join(__dirname, '..');
 interface TestRunOptions {
   mysqlUrl: string | undefined;
   redisUrl: string | undefined;
+  clusterNodes: string | undefined;
   forcePrivate: boolean;
   avaArgs: string[];
 }
@@ -34,6 +41,7 @@ function readOptions(): TestRunOptions {
   return {
     mysqlUrl: process.env.TEST_MYSQL_URL || undefined,
     redisUrl: process.env.TEST_REDIS_URL || undefined,
+    clusterNodes: process.env.TEST_REDIS_CLUSTER_NODES || undefined,
     forcePrivate: process.env.SENDOOK_TEST_FORCE_PRIVATE === '1',
     avaArgs: process.argv.slice(2),
   };
@@ -50,8 +58,11 @@ async function main(cleanup: Cleanup): Promise<number> {
     console.error(missingServicesMessage(!mysql, !redis));
     return 1;
   }
-  console.log(`mysql: ${mysql.label}, redis: ${redis.label}`);
-  const env = { ...process.env, SENDOOK_TEST_MYSQL_URL: mysql.url, SENDOOK_TEST_REDIS_URL: redis.url };
+  const cluster = await resolveCluster(options.clusterNodes, options.avaArgs, cleanup);
+  if (cleanup.isClosing) return 1;
+  console.log(`mysql: ${mysql.label}, redis: ${redis.label}${cluster ? `, cluster: ${cluster.label}` : ''}`);
+  const env: NodeJS.ProcessEnv = { ...process.env, SENDOOK_TEST_MYSQL_URL: mysql.url, SENDOOK_TEST_REDIS_URL: redis.url };
+  if (cluster) env.SENDOOK_TEST_REDIS_CLUSTER_NODES = cluster.nodes;
   return runAva(cleanup, REPO_ROOT, options.avaArgs, env);
 }
 

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { generateSecret, API_KEY_PREFIX } from '../app/lib/credentials';
+import { listKeys } from './helpers/services';
 import { createKey, register, TestWorld, type TestApp } from './helpers/testApp';
 
 let world: TestWorld;
@@ -39,7 +40,7 @@ test('the database and Redis hold only the SHA-256 of a key, never the key', asy
   t.false(JSON.stringify(rows).includes(key));
   const redis = app.deps.redis!;
   const names: string[] = [];
-  for await (const batch of redis.scanStream({ match: `${world.redisPrefix}*`, count: 500 })) names.push(...(batch as string[]));
+  names.push(...(await listKeys(redis, `${world.redisPrefix}*`)));
   const values = await Promise.all(names.map(async (n) => ((await redis.type(n)) === 'string' ? redis.get(n) : JSON.stringify(await redis.hgetall(n)))));
   t.false(JSON.stringify({ names, values }).includes(key));
   t.false(JSON.stringify({ names, values }).includes(key.slice(5, 37)));

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { eventually } from './helpers/eventually';
+import { listKeys } from './helpers/services';
 import { REJECT_PREFIX, SmtpReceiver } from './helpers/smtpReceiver';
 import { register, TestWorld, type Account, type TestApp } from './helpers/testApp';
 import { WebhookReceiver } from './helpers/webhookReceiver';
@@ -210,8 +211,8 @@ test.serial('each event reaches a webhook once even with several instances worki
   t.is(delivered.length, 6);
   t.deepEqual(delivered.map((d) => d.body.inboxId).sort(), created.sort());
   t.is(new Set(got.map((d) => d.body.id)).size, 6);
-  // The queue lives under the documented prefix.
-  t.true((await app.deps.redis!.keys(`${world.redisPrefix}bull:webhooks:*`)).length > 0);
+  // The queue lives under the documented, hash-tagged prefix.
+  t.true((await listKeys(app.deps.redis!, `${world.redisPrefix}{bull}:webhooks:*`)).length > 0);
 });
 
 test.serial("another organization's webhook is 404 for get, delete, test and attempts", async (t) => {

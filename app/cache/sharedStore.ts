@@ -1,4 +1,4 @@
-import type { CountingRedis } from '../infra/redis';
+import type { RedisClient } from '../infra/redisClients';
 import { UnavailableError } from '../errors';
 import type { RedisHealth } from '../infra/redisHealth';
 
@@ -29,7 +29,7 @@ redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[4])
 return ARGV[1]`;
 
 /** Redis behind the circuit breaker: while it is open, calls fail at once without a command. */
-export function redisSharedStore(redis: CountingRedis, health: RedisHealth): SharedStore {
+export function redisSharedStore(redis: RedisClient, health: RedisHealth): SharedStore {
   const guarded = async <T>(call: () => Promise<T>): Promise<T> => {
     if (!health.available()) throw new UnavailableError('redis');
     try {

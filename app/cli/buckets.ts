@@ -1,6 +1,6 @@
-import type Redis from 'ioredis';
 import type { Config } from '../../config';
 import type { Organization } from '../domain/types';
+import { perKey, type InspectRedis } from './scan';
 
 /** A rate-limiter-flexible bucket as stored: the points consumed in this window, the window as TTL. */
 export interface BucketState {
@@ -11,14 +11,11 @@ export interface BucketState {
 }
 
 /** GET and PTTL of each key, in one round trip. */
-export async function readBuckets(redis: Redis, keys: string[]): Promise<BucketState[]> {
-  if (keys.length === 0) return [];
-  const pipeline = redis.pipeline();
-  for (const key of keys) pipeline.get(key).pttl(key);
-  const replies = (await pipeline.exec()) ?? [];
+export async function readBuckets(redis: InspectRedis, keys: string[]): Promise<BucketState[]> {
+  const replies = await perKey(redis, keys, (pipeline, key) => pipeline.get(key).pttl(key));
   return keys.map((redisKey, i) => {
-    const [getErr, value] = replies[2 * i] ?? [];
-    const [, pttl] = replies[2 * i + 1] ?? [];
+    const [getErr, value] = replies[i]?.[0] ?? [];
+    const [, pttl] = replies[i]?.[1] ?? [];
     if (getErr) throw getErr;
     const ms = Number(pttl);
     return { redisKey, consumed: value === null || value === undefined ? 0 : Number(value), resetSeconds: ms > 0 ? Math.ceil(ms / 1000) : null };

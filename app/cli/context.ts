@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from '../../config';
 import { createKnex } from '../../db/knex';
 import { RedisKeys } from '../infra/redisKeys';
 import { InspectionRepository } from '../repositories/inspection';
+import type { InspectRedis } from './scan';
 
 /** What every inspect command reads from: the server's own configuration, key names and stores. */
 export interface InspectContext {
@@ -13,7 +14,7 @@ export interface InspectContext {
   keys: RedisKeys;
   db: InspectionRepository;
   /** null in embedded mode: the cache and buckets live inside the server process. */
-  redis: Redis | null;
+  redis: InspectRedis | null;
   now: number;
 }
 
@@ -36,7 +37,7 @@ export async function openContext(config: Config): Promise<{ context: InspectCon
     void knex.destroy();
     throw new UnreachableError(`the database does not answer: ${(err as Error).message}`);
   });
-  const redis = config.redis ? await connectRedis(config.redis.url, knex) : null;
+  const redis = config.redis ? await connectRedis(config.redis, knex) : null;
   return {
     context: { config, keys: new RedisKeys(config.redisPrefix), db: new InspectionRepository(knex), redis, now: Date.now() },
     async close() {
@@ -46,9 +47,12 @@ export async function openContext(config: Config): Promise<{ context: InspectCon
   };
 }
 
-async function connectRedis(url: string, knex: Knex): Promise<Redis> {
+async function connectRedis(target: NonNullable<Config['redis']>, knex: Knex): Promise<InspectRedis> {
   // One attempt, no reconnection: an operator wants an answer, not a hang.
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const node = { lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 1, retryStrategy: () => null };
+  const redis = target.clusterNodes
+    ? new Cluster(target.clusterNodes, { lazyConnect: true, clusterRetryStrategy: () => null, redisOptions: node })
+    : new Redis(target.url, node);
   redis.on('error', () => undefined);
   try {
     await redis.connect();
@@ -56,7 +60,12 @@ async function connectRedis(url: string, knex: Knex): Promise<Redis> {
   } catch (err) {
     redis.disconnect();
     await knex.destroy();
-    const where = new URL(url);
-    throw new UnreachableError(`Redis at ${where.hostname}:${where.port || 6379} does not answer: ${(err as Error).message}`);
+    const where = target.clusterNodes ? `the Redis Cluster at ${target.clusterNodes.map((n) => `${n.host}:${n.port}`).join(',')}` : `Redis at ${hostOf(target.url)}`;
+    throw new UnreachableError(`${where} does not answer: ${(err as Error).message}`);
   }
+}
+
+function hostOf(url: string): string {
+  const where = new URL(url);
+  return `${where.hostname}:${where.port || 6379}`;
 }

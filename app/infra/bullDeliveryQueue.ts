@@ -1,6 +1,7 @@
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
-import Redis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { createQueueConnection, type RedisTarget } from './redisClients';
 import { jobIdOf, type DeliveryHandler, type DeliveryJob, type DeliveryQueue, type RetryPolicy } from './deliveryQueue';
 
 const QUEUE_NAME = 'webhooks';
@@ -17,24 +18,21 @@ const CLOSE_GRACE_MS = 5_000;
  */
 export class BullDeliveryQueue implements DeliveryQueue {
   readonly kind = 'redis' as const;
-  private readonly queueConnection: Redis;
-  private readonly workerConnection: Redis;
+  private readonly queueConnection: Redis | Cluster;
+  private readonly workerConnection: Redis | Cluster;
   private readonly queue: Queue;
   private worker: Worker | null = null;
   private closing = false;
 
   constructor(
-    private readonly options: { url: string; prefix: string; policy: RetryPolicy; logger: Logger },
+    /** `prefix` is hash-tagged (RedisKeys.bullPrefix): BullMQ's scripts touch several keys of a queue. */
+    private readonly options: { target: RedisTarget; prefix: string; policy: RetryPolicy; logger: Logger },
   ) {
     // BullMQ duplicates these options for its internal blocking connection, so this retry
     // strategy governs every connection it holds: reconnect until close() is called, then stop.
-    const connection = {
-      maxRetriesPerRequest: null,
-      connectTimeout: 2000,
-      retryStrategy: (times: number) => (this.closing ? null : Math.min(times * 200, 2000)),
-    };
-    this.queueConnection = new Redis(options.url, connection);
-    this.workerConnection = new Redis(options.url, connection);
+    const reconnect = (times: number) => (this.closing ? null : Math.min(times * 200, 2000));
+    this.queueConnection = createQueueConnection(options.target, reconnect);
+    this.workerConnection = createQueueConnection(options.target, reconnect);
     for (const client of [this.queueConnection, this.workerConnection]) client.on('error', () => undefined);
     this.queue = new Queue(QUEUE_NAME, { connection: this.queueConnection, prefix: options.prefix });
     this.queue.on('error', (err) => options.logger.warn({ err }, 'webhook queue error'));

@@ -1,5 +1,5 @@
 import type { Counters } from './counters';
-import type { CountingRedis } from './redis';
+import type { RedisClient } from './redisClients';
 
 /**
  * A small circuit breaker in front of Redis on the request path. A refused connection fails at
@@ -11,7 +11,7 @@ export class RedisHealth {
   private openUntil = 0;
 
   constructor(
-    private readonly redis: CountingRedis,
+    private readonly redis: RedisClient,
     private readonly counters: Counters,
     private readonly coolDownMs = 1000,
   ) {

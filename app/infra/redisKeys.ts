@@ -18,13 +18,17 @@ export class RedisKeys {
     return `${this.prefix}invalidate`;
   }
   /**
-   * BullMQ's key prefix: it writes `<prefix>bull:<queue>:<...>`, i.e. webhook deliveries live
-   * under `bull:webhooks:` (waiting, delayed, active, failed, and one hash per job).
+   * BullMQ's key prefix: it writes `<prefix>{bull}:<queue>:<...>`, i.e. webhook deliveries live
+   * under `{bull}:webhooks:` (waiting, delayed, active, failed, and one hash per job). BullMQ's
+   * scripts touch several keys of a queue at once, so on a Redis Cluster they must share a slot:
+   * the hash tag `{bull}` does that, and REDIS_PREFIX stays in front, as for every other key.
    */
   get bullPrefix(): string {
-    return `${this.prefix}bull`;
+    return `${this.prefix}{bull}`;
   }
   /**
+   * No hash tag on purpose: every script on a bucket (rate-limiter-flexible's, and the leases of
+   * RATE_LIMIT_MODE=lease) touches that ONE key, so buckets spread over all masters of a cluster.
    * rate-limiter-flexible appends `:<key>` to its keyPrefix, so a bucket lives at
    * `<prefix>rl:<family>:<key>`: rl:org:<orgId>, rl:send:<orgId>, rl:authfail:<address>, ...
    * (rl:smtp:<client address>: mail received over SMTP per sending client and minute)

@@ -1,5 +1,5 @@
 import type { Counters, LimiterStats } from '../infra/counters';
-import type { CountingRedis } from '../infra/redis';
+import type { RedisClient } from '../infra/redisClients';
 import type { RedisHealth } from '../infra/redisHealth';
 import { BucketFamily } from './rateLimits';
 
@@ -14,7 +14,7 @@ export class AuthFailureThrottle {
 
   constructor(
     private readonly options: {
-      redis: CountingRedis | null;
+      redis: RedisClient | null;
       health: RedisHealth | null;
       keyPrefix: string;
       points: number;

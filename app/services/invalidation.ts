@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CountingRedis } from '../infra/redis';
+import type { RedisClient } from '../infra/redisClients';
 
 export type Invalidation = { kind: 'apikey'; id: string } | { kind: 'org'; id: string };
 
@@ -11,8 +11,8 @@ export class InvalidationBus {
   private readonly handlers: Array<(message: Invalidation) => void> = [];
 
   constructor(
-    private readonly publisher: CountingRedis | null,
-    private readonly subscriber: CountingRedis | null,
+    private readonly publisher: RedisClient | null,
+    private readonly subscriber: RedisClient | null,
     private readonly channel: string,
     private readonly logger: Logger,
   ) {}

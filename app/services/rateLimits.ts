@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { LimiterStats, type Counters } from '../infra/counters';
-import type { CountingRedis } from '../infra/redis';
+import type { RedisClient } from '../infra/redisClients';
 import type { RedisHealth } from '../infra/redisHealth';
 
 export interface Budget {
@@ -61,7 +61,7 @@ export class BucketFamily implements RequestBuckets {
 
   constructor(
     private readonly options: {
-      redis: CountingRedis | null;
+      redis: RedisClient | null;
       /** Required with `redis`: consumes skip Redis while its circuit is open. */
       health?: RedisHealth | null;
       keyPrefix: string;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 
 // `npm test` (scripts/test.ts) finds or starts MySQL and Redis and passes their URLs here.
 // Running ava directly falls back to the machine's local services.
@@ -29,17 +29,35 @@ export async function createDatabase(): Promise<{ url: string; name: string; dro
 }
 
 /** Deletes every key under a test prefix (SCAN, never KEYS or FLUSHDB: the server is shared). */
-export async function deleteRedisPrefix(prefix: string, url = REDIS_URL): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+export async function deleteRedisPrefix(prefix: string, target: { url?: string; clusterNodes?: string } = {}): Promise<void> {
+  const redis = target.clusterNodes
+    ? new Cluster(target.clusterNodes.split(',').map((hostPort) => ({ host: hostPort.split(':')[0]!, port: Number(hostPort.split(':')[1]) })), { lazyConnect: true })
+    : new Redis(target.url ?? REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    // One DEL per key: on a cluster the keys of a batch live in different slots.
+    await scanKeys(redis, `${prefix}*`, async (keys) => void (await Promise.all(keys.map((k) => redis.del(k)))));
   } finally {
     redis.disconnect();
   }
+}
+
+/** SCAN for `match` on one Redis, or on every master of a cluster. */
+export async function scanKeys(redis: Redis | Cluster, match: string, onBatch: (keys: string[]) => Promise<void>): Promise<void> {
+  const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', 500);
+      if (keys.length) await onBatch(keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+}
+
+/** Every key matching `match` (tests only: SCAN, never KEYS). */
+export async function listKeys(redis: Redis | Cluster, match: string): Promise<string[]> {
+  const all: string[] = [];
+  await scanKeys(redis, match, async (keys) => void all.push(...keys));
+  return all;
 }

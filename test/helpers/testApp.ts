@@ -7,6 +7,7 @@ import { buildDeps, createLogger, type Deps } from '../../app/container';
 import { createHttpServer } from '../../app/server';
 import pino, { type DestinationStream } from 'pino';
 import { createDatabase, deleteRedisPrefix, randomSuffix, REDIS_URL } from './services';
+import { sharedClusterNodes, topology, type Topology } from './topology';
 
 /**
  * Tests about the request budget run in both modes (`for (const mode of RATE_LIMIT_MODES)`);
@@ -80,14 +81,26 @@ export class TestWorld {
     readonly databaseUrl: string,
     readonly redisPrefix: string,
     private readonly dropDatabase: () => Promise<void>,
+    /** Where the instances' Redis is: REDIS_URL, or REDIS_CLUSTER_NODES on a cluster. */
+    readonly redisEnv: { REDIS_URL: string } | { REDIS_CLUSTER_NODES: string },
   ) {}
 
-  static async create(): Promise<TestWorld> {
-    const db = await createDatabase();
+  get topology(): Topology {
+    return 'REDIS_CLUSTER_NODES' in this.redisEnv ? 'cluster' : 'single';
+  }
+
+  /**
+   * `topology` defaults to the file's (test/helpers/topology.ts); `clusterNodes` names a cluster
+   * other than the suite's shared one (the failover test's own); `redisUrl` a Redis other than the
+   * suite's.
+   */
+  static async create(options: { topology?: Topology; clusterNodes?: string; redisUrl?: string } = {}): Promise<TestWorld> {
+    const onCluster = (options.topology ?? topology()) === 'cluster' || options.clusterNodes !== undefined;
+    const [db, nodes] = await Promise.all([createDatabase(), onCluster ? (options.clusterNodes ?? sharedClusterNodes()) : null]);
     // Migrate once here; instances then start with MIGRATE_ON_START=false and in parallel.
     const knex = createKnex(loadConfig({ MYSQL_URL: db.url }).database);
     await migrateLatest(knex).finally(() => knex.destroy());
-    return new TestWorld(db.url, `test:${randomSuffix()}:`, db.drop);
+    return new TestWorld(db.url, `test:${randomSuffix()}:`, db.drop, nodes ? { REDIS_CLUSTER_NODES: nodes } : { REDIS_URL: options.redisUrl ?? REDIS_URL });
   }
 
   /**
@@ -100,7 +113,8 @@ export class TestWorld {
       HOST: '127.0.0.1',
       PORT: '0',
       MYSQL_URL: this.databaseUrl,
-      REDIS_URL,
+      // An instance given its own REDIS_URL (a fault test's private server) is on one node.
+      ...(env.REDIS_URL ? {} : this.redisEnv),
       REDIS_PREFIX: this.redisPrefix,
       LOG_LEVEL: 'silent',
       MIGRATE_ON_START: 'false',
@@ -126,7 +140,8 @@ export class TestWorld {
 
   async close(): Promise<void> {
     await Promise.all(this.apps.map((a) => a.close().catch(() => undefined)));
-    await deleteRedisPrefix(this.redisPrefix).catch(() => undefined);
+    const env = this.redisEnv;
+    await deleteRedisPrefix(this.redisPrefix, 'REDIS_URL' in env ? { url: env.REDIS_URL } : { clusterNodes: env.REDIS_CLUSTER_NODES }).catch(() => undefined);
     await this.dropDatabase();
   }
 }

@@ -1,5 +1,5 @@
-import type Redis from 'ioredis';
 import { keyStatus, type ApiKey, type KeyStatus } from '../../domain/types';
+import { perKey, type InspectRedis } from '../scan';
 
 /** A cache entry in Redis as an operator wants to see it. */
 export interface CacheEntry {
@@ -11,14 +11,11 @@ export interface CacheEntry {
 }
 
 /** GET and PTTL of each cache key, in one round trip. */
-export async function cacheEntries(redis: Redis, redisKeys: string[]): Promise<CacheEntry[]> {
-  if (redisKeys.length === 0) return [];
-  const pipeline = redis.pipeline();
-  for (const key of redisKeys) pipeline.get(key).pttl(key);
-  const replies = (await pipeline.exec()) ?? [];
+export async function cacheEntries(redis: InspectRedis, redisKeys: string[]): Promise<CacheEntry[]> {
+  const replies = await perKey(redis, redisKeys, (pipeline, key) => pipeline.get(key).pttl(key));
   return redisKeys.map((redisKey, i) => {
-    const raw = replies[2 * i]?.[1] as string | null | undefined;
-    const pttl = Number(replies[2 * i + 1]?.[1]);
+    const raw = replies[i]?.[0]?.[1] as string | null | undefined;
+    const pttl = Number(replies[i]?.[1]?.[1]);
     if (raw === null || raw === undefined) return { redisKey, present: false, ttlSeconds: null };
     return { redisKey, present: true, ttlSeconds: pttl > 0 ? Math.ceil(pttl / 1000) : null, value: parse(raw) };
   });

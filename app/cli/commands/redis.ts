@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { EMBEDDED_NOTE, type InspectContext } from '../context';
 import { bytes, seconds, table } from '../format';
 import { scanPrefix } from '../scan';
@@ -46,8 +46,8 @@ export async function inspectRedis(ctx: InspectContext): Promise<Report> {
   const other = family('other', keys.prefix, `${keys.prefix}… (not in the layout)`);
   const examples: string[] = [];
 
-  await scanPrefix(redis, keys.prefix, async (batch) => {
-    const facts = await factsOf(redis, batch);
+  await scanPrefix(redis, keys.prefix, async (batch, node) => {
+    const facts = await factsOf(node, batch);
     batch.forEach((key, i) => {
       const f = families.find((fam) => key.startsWith(fam.prefix)) ?? other;
       if (f === other && examples.length < 5) examples.push(key);
@@ -64,7 +64,9 @@ export async function inspectRedis(ctx: InspectContext): Promise<Report> {
       if (f.misses !== undefined && length === 4) f.misses++;
     });
   });
-  const subscribers = Number(((await redis.pubsub('NUMSUB', keys.invalidateChannel)) as [string, number])[1] ?? 0);
+  // A node counts only the subscribers connected to it; on a cluster each instance subscribes on
+  // one node of its choosing (any node receives every PUBLISH), so the count is summed.
+  const subscribers = await subscribersOf(redis, keys.invalidateChannel);
 
   const all = [...families, other];
   const rows = all.map((f) => [
@@ -77,7 +79,7 @@ export async function inspectRedis(ctx: InspectContext): Promise<Report> {
     String(f.withoutTtl),
   ]);
   const text = [
-    `Redis keys under ${JSON.stringify(keys.prefix)} (SCAN; memory from MEMORY USAGE)`,
+    `Redis keys under ${JSON.stringify(keys.prefix)} (SCAN${redis instanceof Cluster ? ` on each of ${redis.nodes('master').length} masters` : ''}; memory from MEMORY USAGE)`,
     '',
     table(['FAMILY', 'KEY', 'KEYS', 'MEMORY', 'TTL MIN', 'TTL MAX', 'NO TTL'], rows),
     ...(examples.length ? ['', `Not in the layout, e.g.: ${examples.join(', ')}`] : []),
@@ -86,6 +88,12 @@ export async function inspectRedis(ctx: InspectContext): Promise<Report> {
   ].join('\n');
   const json = { prefix: keys.prefix, families: all.map(({ prefix: _p, ...f }) => f), otherExamples: examples, invalidateChannel: { name: keys.invalidateChannel, subscribers } };
   return { found: true, json, text };
+}
+
+async function subscribersOf(redis: Redis | Cluster, channel: string): Promise<number> {
+  const nodes = redis instanceof Cluster ? redis.nodes('all') : [redis];
+  const counts = await Promise.all(nodes.map(async (node) => Number(((await node.pubsub('NUMSUB', channel)) as [string, number])[1] ?? 0)));
+  return counts.reduce((a, b) => a + b, 0);
 }
 
 /** PTTL, MEMORY USAGE and STRLEN of each key, in one round trip. */

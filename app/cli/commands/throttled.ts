@@ -23,8 +23,9 @@ export async function inspectThrottled(ctx: InspectContext): Promise<Report> {
   const family = async (name: 'org' | 'send' | 'authfail' | 'login' | 'register') => {
     const prefix = `${keys.limiterPrefix(name)}:`;
     const states: Array<BucketState & { id: string }> = [];
-    await scanPrefix(redis, prefix, async (batch) => {
-      for (const s of await readBuckets(redis, batch)) states.push({ ...s, id: s.redisKey.slice(prefix.length) });
+    // The keys of a batch all live on `node` (the scanned master): one pipeline there.
+    await scanPrefix(redis, prefix, async (batch, node) => {
+      for (const s of await readBuckets(node, batch)) states.push({ ...s, id: s.redisKey.slice(prefix.length) });
     });
     return states;
   };

@@ -1,0 +1,4 @@
+// test/apiKeys.test.ts, unchanged, on a Redis Cluster (3 masters, 3 replicas) instead of one Redis.
+import '../helpers/onCluster';
+import '../apiKeys.test';
+import '../helpers/clusterTeardown';
