@@ -62,6 +62,7 @@ export interface Config {
     logMaxRowsPerOrg: number;
     /** Benchmark baseline only: requests are not recorded at all (no usage, clients, logs or alerts). */
     disabled: boolean;
+  };
   /** `all`: the API, plus SMTP when inbound.port is set; `smtp`: only the receiving SMTP server. */
   role: 'all' | 'smtp';
   /** Receiving mail over SMTP; `port` null: no SMTP listener. `dnsServers` null: the system's resolvers. */
@@ -148,6 +149,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       logRetentionDays: e.REQUEST_LOG_RETENTION_DAYS,
       logMaxRowsPerOrg: e.REQUEST_LOG_MAX_ROWS_PER_ORG,
       disabled: e.USAGE_DISABLED,
+    },
     role: e.ROLE,
     inbound: {
       port: e.SMTP_INBOUND_PORT ?? null,

@@ -1,4 +1,4 @@
-import type { CountingRedis } from './redis';
+import type { RedisClient } from './redisClients';
 
 /**
  * Reserves points of a bucket and/or gives unused ones back, atomically and touching only the
@@ -70,7 +70,7 @@ export interface LeaseReply {
 export type LeaseScript = (key: string, request: LeaseRequest) => Promise<LeaseReply>;
 
 /** Defines the script on the client (EVALSHA, EVAL once after a Redis restart) and returns a caller. */
-export function defineLeaseScript(redis: CountingRedis): LeaseScript {
+export function defineLeaseScript(redis: RedisClient): LeaseScript {
   redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: LUA });
   const call = (redis as unknown as Record<string, (...args: (string | number)[]) => Promise<number[]>>)[COMMAND]!.bind(redis);
   return async (key, r) => {

@@ -4,7 +4,7 @@ import { keyStateOf, type ApiKey, type KeyState, type Page } from '../domain/typ
 import { ApiError } from '../errors';
 import { API_KEY_PREFIX, generateSecret, hashSecret, secretStart } from '../lib/credentials';
 import { newId } from '../lib/ids';
-import type { ApiKeyPatch, ApiKeyRepository } from '../repositories/apiKeys';
+import type { ApiKeyPatch as ApiKeyColumns, ApiKeyRepository } from '../repositories/apiKeys';
 import type { Db } from '../repositories/db';
 import type { InvalidationBus } from './invalidation';
 
@@ -89,7 +89,7 @@ export class ApiKeyService {
    * reads back what was written. The caches get that row, never one built from the read before
    * the UPDATE, which is how a PATCH racing a DELETE used to bring the deleted key back.
    */
-  private async change(key: ApiKey, patch: ApiKeyPatch): Promise<ApiKey> {
+  private async change(key: ApiKey, patch: ApiKeyColumns): Promise<ApiKey> {
     const changed = await this.repo.update(key.id, patch, Date.now());
     const written = changed ? await this.repo.findById(key.id) : null;
     if (!written) throw new ApiError('not_found', 'No API key with this id.');
