@@ -5,7 +5,6 @@ import { createApp } from './app';
 import { buildDeps, createLogger } from './container';
 import { createMetricsServer } from './metrics/server';
 import { closeGracefully, createHttpServer } from './server';
-import { createInboundSmtpServer } from './smtp/start';
 
 /** The composition root: config, dependencies and the app are built here and only here. */
 async function main(): Promise<void> {
@@ -19,7 +18,8 @@ async function main(): Promise<void> {
     logger.info({ port, host: config.metricsHost }, 'metrics listening on /metrics');
   }
   // Receiving mail (SMTP_INBOUND_PORT; unset: none), up before the API says it is listening.
-  const smtp = config.inbound.port === null ? null : createInboundSmtpServer(deps);
+  // Loaded only then: mailparser and mailauth add seconds to a boot on a busy machine.
+  const smtp = config.inbound.port === null ? null : (await import('./smtp/start')).createInboundSmtpServer(deps);
   if (smtp) {
     const port = await smtp.listen(config.inbound.port!, config.inbound.host);
     logger.info({ port, host: config.inbound.host }, 'SMTP listening for inbound mail');

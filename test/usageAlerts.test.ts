@@ -95,3 +95,29 @@ test('the new events are accepted by POST /webhooks; unknown ones still are not'
   t.is((await app.post('/v1/webhooks', { auth: account.key, body: { url: receiver.url('/x'), events: EVENTS } })).status, 201);
   t.is((await app.post('/v1/webhooks', { auth: account.key, body: { url: receiver.url('/x'), events: ['api_key.used'] } })).status, 400);
 });
+
+test('organization.rate_limited again in the next bucket window, not before', async (t) => {
+  const app = await world.start(ENV);
+  const account = await register(app);
+  const path = '/rate-limited-windows';
+  await subscribe(app, account, path);
+  t.is((await app.patch(`/organizations/${account.orgId}`, { auth: account.token, body: { rateLimitPoints: 1, rateLimitDuration: 3 } })).status, 200);
+  const exhaust = async () => {
+    await app.deps.redis!.del(`${world.redisPrefix}rl:org:${account.orgId}`);
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await app.get('/v1/health', { auth: account.key })).status);
+    t.true(statuses.includes(429), JSON.stringify(statuses));
+  };
+  await exhaust();
+  const [first] = await receiver.waitFor(path, 1, ofEvent('organization.rate_limited'));
+  // Within the window: emptying the bucket again sends nothing.
+  await exhaust();
+  await settle();
+  t.is(receiver.at(path).filter(ofEvent('organization.rate_limited')).length, 1);
+  // After the window the alert is due again.
+  const resetAt = Date.parse(first!.body.payload.resetAt);
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, resetAt - Date.now()) + 200));
+  await exhaust();
+  const both = await receiver.waitFor(path, 2, ofEvent('organization.rate_limited'));
+  t.true(Date.parse(both[1]!.body.payload.resetAt) > resetAt);
+});

@@ -19,6 +19,8 @@ export class UsageFlusher {
   private readonly loggedOrgs = new Set<string>();
   /** Flushes that left something behind (a database fault), for tests and logs. */
   failures = 0;
+  /** Flushes started so far, empty ones included: tests count flushes rather than time. */
+  started = 0;
 
   constructor(
     private readonly recorder: UsageRecorder,
@@ -41,6 +43,7 @@ export class UsageFlusher {
   flush(): Promise<void> {
     const run = this.tail.then(async () => {
       this.busy = true;
+      this.started++;
       try {
         await this.flushOnce();
       } finally {

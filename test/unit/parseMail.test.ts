@@ -1,4 +1,5 @@
 import test from 'ava';
+import { ConfigError, loadConfig } from '../../config';
 import { parseMail, UnstorableMailError, MAX_ATTACHMENTS } from '../../app/smtp/parseMail';
 
 // Parsing and bounding received mail, without I/O: the resolver answers "no such name" for
@@ -50,4 +51,13 @@ test('attachment names are made safe and defaulted; more than the bound is unsto
   );
   const tooMany = multipart(Array.from({ length: MAX_ATTACHMENTS + 1 }, (_, i) => part(`f${i}.bin`)));
   await t.throwsAsync(parse(tooMany), { instanceOf: UnstorableMailError, message: /^5\.3\.4 / });
+});
+
+test('inbound configuration: defaults, DNS servers as a list, and ROLE=smtp needs SMTP_INBOUND_PORT', (t) => {
+  const defaults = loadConfig({}).inbound;
+  t.like(defaults, { port: null, host: '0.0.0.0', maxBytes: 10 * 1024 * 1024, maxRecipients: 50, clientMessagesPerMinute: 60, maxConnections: 100, dnsServers: null });
+  t.deepEqual(loadConfig({ INBOUND_DNS_SERVERS: '1.1.1.1,127.0.0.1:5353' }).inbound.dnsServers, ['1.1.1.1', '127.0.0.1:5353']);
+  t.throws(() => loadConfig({ INBOUND_DNS_SERVERS: '1.1.1.1,,x' }), { instanceOf: ConfigError, message: /INBOUND_DNS_SERVERS/ });
+  t.throws(() => loadConfig({ ROLE: 'smtp' }), { instanceOf: ConfigError, message: /ROLE: smtp needs SMTP_INBOUND_PORT/ });
+  t.is(loadConfig({ ROLE: 'smtp', SMTP_INBOUND_PORT: '2525' }).role, 'smtp');
 });
