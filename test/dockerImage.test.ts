@@ -99,7 +99,7 @@ test('the image runs on a supported Node LTS, the one package.json and CI name',
 });
 
 test.serial('the files the Dockerfile copies build, and the runtime stage starts and serves the API and the dashboard', async (t) => {
-  t.timeout(300_000);
+  t.timeout(330_000);
   const build = stages.find((s) => s.name === 'build');
   const runtime = stages.at(-1)!;
   t.truthy(build, 'a stage named build');
@@ -123,7 +123,7 @@ test.serial('the files the Dockerfile copies build, and the runtime stage starts
   // `RUN npm ci`: the same lockfile's modules, linked rather than installed again.
   symlinkSync(join(ROOT, 'node_modules'), join(buildDir, 'node_modules'), 'dir');
 
-  const built = await run('npm', ['run', 'build'], buildDir, 240_000);
+  const built = await run('npm', ['run', 'build'], buildDir, 280_000);
   t.is(built.code, 0, built.output.slice(-3000));
   if (built.code !== 0) return;
 

@@ -49,6 +49,7 @@ export class TieredCache<T extends object> {
   private readonly pendingShared = new Map<string, T | null>();
   private retryTimer: NodeJS.Timeout | null = null;
   private retryDelayMs = RETRY_FIRST_MS;
+  private closed = false;
   // Bumped on every invalidation. A load that started before an invalidation must not put its
   // (possibly stale) result into the in-process tier.
   private epoch = 0;
@@ -168,6 +169,7 @@ export class TieredCache<T extends object> {
 
   /** Stops the retry timer (shutdown); what is still pending is lost with the process. */
   close(): void {
+    this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
   }
@@ -179,7 +181,7 @@ export class TieredCache<T extends object> {
   }
 
   private scheduleRetry(): void {
-    if (this.retryTimer) return;
+    if (this.retryTimer || this.closed) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       void this.flushPending();
