@@ -103,7 +103,7 @@ test('ROLE=smtp: a process that only receives mail, with no API listener', async
   const sqlite = join(dir, 'sendook.sqlite');
   // The account and its inbox are made in this process, through the services, on the same file.
   const seeding = await buildDeps(loadConfig({ SQLITE_FILE: sqlite, LOG_LEVEL: 'silent' }));
-  await seeding.accounts.register({ email: 'rose@example.test', password: 'long enough pw', firstName: 'R', lastName: 'S' });
+  await seeding.accounts.register({ email: 'rose@example.test', password: 'long enough pw', firstName: 'R', lastName: 'S' }, '127.0.0.1');
   await seeding.close();
 
   const [smtpPort, httpPort] = [await freePort(), await freePort()];
