@@ -54,7 +54,7 @@ export function messagesRouter({ messages, sendBuckets, organizations, config }:
 
   // The one success that is not JSON: the attachment's bytes. Always a download, never rendered:
   // an HTML attachment from a stranger must not run on the API's (and dashboard's) origin.
-  router.get('/:messageId/attachments/:index', async (ctx) => {
+  router.get('/:messageId/attachments/:index', requireScope('messages:read'), async (ctx) => {
     const { inboxId, messageId } = ids(ctx.params);
     const index = /^(0|[1-9]\d{0,3})$/.test(ctx.params.index ?? '') ? Number(ctx.params.index) : -1;
     if (index < 0) throw new ApiError('not_found', 'No attachment content at this index of this message.');
