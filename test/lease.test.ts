@@ -41,7 +41,7 @@ test('a warm request usually makes no Redis command: 300 sequential requests, 4 
   // alone (x4 per step), not on how fast this machine answers.
   // A budget large enough that the 1/8-of-what-is-left cap never shrinks a reservation here (set
   // as the default: a PATCH would send an invalidation that reloads the organization mid-count).
-  const app = await world.start({ ...LEASE, ...COUNTING, RATE_LIMIT_LEASE_MS: '60000', RATE_LIMIT_POINTS: '1000000' });
+  const app = await world.start({ ...LEASE, ...COUNTING, RATE_LIMIT_LEASE_MS: '60000', RATE_LIMIT_POINTS: '1000000', REDIS_COMMAND_TIMEOUT_MS: '10000' });
   const account = await register(app);
   t.is((await app.get('/v1/health', { auth: account.key })).status, 200); // warms the caches; reserves 1
   const before = app.deps.counters.redisCommands;
