@@ -1,9 +1,11 @@
 import test from 'ava';
 import Redis from 'ioredis';
 import type { LeasedBucketFamily } from '../app/services/leasedBucketFamily';
+import { hashSecret } from '../app/lib/credentials';
 import { RedisServer } from './helpers/redisServer';
 import { REDIS_URL } from './helpers/services';
 import { register, TestWorld, type Account, type TestApp } from './helpers/testApp';
+import { until } from './helpers/until';
 
 // RATE_LIMIT_MODE=lease with several instances on one Redis (docs/performance.md, "Leased
 // budgets"). The exactness tests shared with exact mode run in both modes in their own files
@@ -32,8 +34,10 @@ async function setBudget(app: TestApp, account: Account, points: number, duratio
   if (res.status !== 200) throw new Error(`PATCH ${res.status}`);
 }
 
+// A Redis deadline a loaded test machine does not miss: a timed-out command sends requests to the
+// in-process insurance bucket (contract section 7), which these budget counts are not about.
 async function startThree(env: Record<string, string> = {}) {
-  return Promise.all([0, 1, 2].map(() => world.start({ ...LEASE, ...env })));
+  return Promise.all([0, 1, 2].map(() => world.start({ ...LEASE, REDIS_COMMAND_TIMEOUT_MS: '10000', ...env })));
 }
 
 test('a warm request usually makes no Redis command: 300 sequential requests, 4 reservations; close gives the rest back', async (t) => {
@@ -41,9 +45,11 @@ test('a warm request usually makes no Redis command: 300 sequential requests, 4 
   // alone (x4 per step), not on how fast this machine answers.
   // A budget large enough that the 1/8-of-what-is-left cap never shrinks a reservation here (set
   // as the default: a PATCH would send an invalidation that reloads the organization mid-count).
-  const app = await world.start({ ...LEASE, ...COUNTING, RATE_LIMIT_LEASE_MS: '60000', RATE_LIMIT_POINTS: '1000000' });
+  const app = await world.start({ ...LEASE, ...COUNTING, RATE_LIMIT_LEASE_MS: '60000', RATE_LIMIT_POINTS: '1000000', REDIS_COMMAND_TIMEOUT_MS: '10000' });
   const account = await register(app);
   t.is((await app.get('/v1/health', { auth: account.key })).status, 200); // warms the caches; reserves 1
+  // That request fills the Redis cache tiers without awaiting them: not part of the count.
+  await until(async () => (await redis.exists(app.deps.redisKeys.org(account.orgId), app.deps.redisKeys.apiKey(hashSecret(account.key)))) === 2);
   const before = app.deps.counters.redisCommands;
   for (let i = 0; i < 300; i++) t.is((await app.get('/v1/health', { auth: account.key })).status, 200);
   const commands = app.deps.counters.redisCommands - before;
@@ -91,7 +97,7 @@ test('three instances never admit more than the budget, and a client sending exa
   const burst = await Promise.all(Array.from({ length: 180 }, (_, i) => apps[i % 3]!.get('/v1/health', { auth: account.key })));
   let accepted = burst.filter((r) => r.status === 200).length;
   t.true(accepted <= budget, `burst: ${accepted} accepted`);
-  t.true(burst.every((r) => r.status === 200 || r.status === 429));
+  t.true(burst.every((r) => (r.status === 200 || r.status === 429) && !r.headers.get('sendook-degraded')));
   const stranded = budget - accepted;
 
   // The points the burst left reserved go back within the lease time; a client retrying its
@@ -220,7 +226,12 @@ test('points held by idle instances go back: the instance still serving the clie
   const held = () => leased(apps[1]!).held(account.orgId) + leased(apps[2]!).held(account.orgId);
   let accepted = 0;
   for (let i = 0; i < 24 || (held() === 0 && i < 40); i++) if ((await apps[i % 3]!.get('/v1/health', { auth: account.key })).status === 200) accepted++;
-  while ((await apps[0]!.get('/v1/health', { auth: account.key })).status === 200) accepted++;
+  // Then only instance 0, ten at a time (quick, so the others are still holding), until a 429.
+  for (let refused = false; !refused; ) {
+    const statuses = (await Promise.all(Array.from({ length: 10 }, () => apps[0]!.get('/v1/health', { auth: account.key })))).map((r) => r.status);
+    accepted += statuses.filter((s) => s === 200).length;
+    refused = statuses.includes(429);
+  }
   const refusedAt = Date.now();
   const stranded = held();
   t.is(accepted + stranded, budget, 'refused only because the other instances hold the rest');
@@ -268,12 +279,10 @@ test('Redis hanging: reserved points are still admitted exactly, then the insura
     }
     const degradedFrom = Date.now();
     for (let n = 0; n < 5; n++) {
-      const started = Date.now();
       const res = await app.get('/v1/health', { auth: account.key });
       t.is(res.status, 200);
       t.is(res.headers.get('sendook-degraded'), 'redis');
       t.is(res.headers.get('ratelimit-policy'), '300;w=300');
-      t.true(Date.now() - started < 1000, 'bounded by the command timeout');
     }
     // One request paid the timeout and the circuit spared the rest, for a second each time it opens.
     const timeouts = app.deps.counters.redisTimeouts - timeoutsBefore[i]!;

@@ -9,7 +9,7 @@ export const LEASE_SHARE = 8;
 /** A reservation is at most this many times the previous one (slow start, like TCP's). */
 const GROWTH = 4;
 const MAX_CHUNK = 100_000;
-const MAX_PASSES = 8;
+const MAX_OWN_RESERVATIONS = 8;
 /** An idle organization's state (its chunk size) is forgotten after this long. */
 const FORGET_MS = 10_000;
 /** Monotonic: a wall-clock step back must not stretch a reservation into the next window. */
@@ -91,28 +91,20 @@ export class LeasedBucketFamily implements RequestBuckets {
   }
 
   private async reserveAndConsume(id: string, lease: Lease, budget: Budget, points: number): Promise<RateLimitDecision> {
-    // Each pass either decides, or waits for a reservation that changes the lease (granted points,
-    // an empty bucket, or a failure that opens the circuit). The bound only guards against a
-    // bucket that keeps answering nothing useful; it refuses rather than loop.
-    for (let pass = 0; pass < MAX_PASSES; pass++) {
+    // A request either waits for the reservation in flight (and then decides from it or makes the
+    // next one), or makes one itself and decides from its reply before any waiter runs. Only a
+    // multi-point request can need more than one reservation of its own; that is bounded.
+    for (let own = 0; own < MAX_OWN_RESERVATIONS; ) {
       if (lease.taking) {
         await lease.taking;
       } else if (!this.options.health.available()) {
         // Fail open to the bounded in-process bucket (contract section 7), as exact mode does.
         return this.options.exact.consumeDegraded(id, budget, points);
       } else {
-        const taking = this.reserve(id, lease, budget, points);
-        lease.taking = taking;
-        const unreserved = await taking.finally(() => (lease.taking = null));
-        if (this.unsupported) return this.options.exact.consume(id, budget, points);
-        if (unreserved === null) return this.options.exact.consumeDegraded(id, budget, points);
-        const now = clock();
-        if (lease.left >= points && now < lease.endsAt) {
-          this.take(lease, points, now);
-          this.options.stats.allowed++;
-          // This request asked Redis: the shared bucket's unreserved points are known too.
-          return decision(true, lease, unreserved + lease.left, now, false);
-        }
+        own++;
+        const outcome = await (lease.taking = this.reserve(id, lease, budget, points));
+        if (outcome) return outcome;
+        if (outcome === null) return this.unsupported ? this.options.exact.consume(id, budget, points) : this.options.exact.consumeDegraded(id, budget, points);
       }
       const decided = this.fromLease(lease, budget, points, clock());
       if (decided) return decided;
@@ -121,8 +113,11 @@ export class LeasedBucketFamily implements RequestBuckets {
     return decision(false, lease, 0, clock(), false);
   }
 
-  /** One script call: gives back what is pending and reserves a chunk. Null when Redis failed. */
-  private async reserve(id: string, lease: Lease, budget: Budget, points: number): Promise<number | null> {
+  /**
+   * One script call: gives back what is pending and reserves a chunk, then decides for the
+   * request that made it. Null when Redis failed; undefined when fewer points than asked came.
+   */
+  private async reserve(id: string, lease: Lease, budget: Budget, points: number): Promise<RateLimitDecision | null | undefined> {
     const { giveBack, giveBackWindow } = lease;
     lease.giveBack = 0;
     const sentAt = clock();
@@ -148,9 +143,17 @@ export class LeasedBucketFamily implements RequestBuckets {
       lease.endsAt = sentAt + Math.max(0, reply.ttlMs);
       lease.left += reply.granted;
       lease.granted = lease.left;
-      lease.takenAt = lease.lastUse = clock();
-      if (lease.left < points) lease.emptyUntil = Math.min(lease.takenAt + this.options.leaseMs, lease.endsAt);
-      return Math.max(0, budget.points - reply.consumed);
+      const now = (lease.takenAt = lease.lastUse = clock());
+      if (lease.left >= points && now < lease.endsAt) {
+        this.take(lease, points, now);
+        this.options.stats.allowed++;
+        // This request asked Redis: the shared bucket's unreserved points are known too.
+        return decision(true, lease, Math.max(0, budget.points - reply.consumed) + lease.left, now, false);
+      }
+      if (reply.granted > 0) return undefined;
+      lease.emptyUntil = Math.min(now + this.options.leaseMs, lease.endsAt);
+      this.options.stats.limited++;
+      return decision(false, lease, 0, now, false);
     } catch (err) {
       if (giveBack > 0 && lease.giveBack === 0) Object.assign(lease, { giveBack, giveBackWindow });
       if (err instanceof Error && /unknown redis command/i.test(err.message)) {
@@ -161,6 +164,8 @@ export class LeasedBucketFamily implements RequestBuckets {
         this.options.health.reportFailure(err);
       }
       return null;
+    } finally {
+      lease.taking = null;
     }
   }
 
