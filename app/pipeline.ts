@@ -36,10 +36,10 @@ export function v1Pipeline(deps: Deps, apiKeyStrategy: ApiKeyStrategy): Middlewa
     authenticateApiKey(apiKeyStrategy, deps.authFailures, deps.lastUsed), // 2-3. lookup and state
     attachOrganization(deps.organizations), // 4. ctx.state.organization
     rateLimitOrganization(deps.requestBuckets, deps.organizations), // 5. rl:org:<orgId>
-    hotRoutes(routers, ['/v1/health']), // 6. GET of the busiest static routes, straight to the router's own handler
+    hotRoutes(routers, ['/v1/health']), // 6a. GET of the busiest static routes: the router's own handler, without its matching
     mailBody(deps.config.mail.bodyLimit), // send and reply: MESSAGE_BODY_LIMIT, for attachments
     jsonBody(deps.config.http.bodyLimit),
-    routers.routes() as Middleware, // 6.
+    routers.routes() as Middleware, // 6b.
     routers.allowedMethods({ throw: true }) as Middleware,
   ]);
   return Object.assign(pipeline, { router: routers });

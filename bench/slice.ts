@@ -46,9 +46,20 @@ export const WRK_SLICE_SECONDS = 1;
 export function runSlice(url: string, load: Load, options: SliceOptions): Promise<Slice> {
   if (load.keys.mode === 'same' && hasWrk()) {
     const seconds = options.amount ? WRK_SLICE_SECONDS : (options.seconds ?? 1);
-    return wrkSlice(url + load.path, `Bearer ${load.keys.next(options.forApi)}`, options.connections, seconds);
+    return wrkSliceOfSomeAnswers(url + load.path, `Bearer ${load.keys.next(options.forApi)}`, options.connections, seconds);
   }
   return autocannonSlice(url, load, options);
+}
+
+// A server answering slower than its connections per second (a fresh process, or a machine
+// swamped by other work) would end a 1-second wrk run with nothing counted: run longer instead.
+const WRK_MAX_SECONDS = 8;
+
+async function wrkSliceOfSomeAnswers(url: string, authorization: string, connections: number, seconds: number): Promise<Slice> {
+  for (let s = seconds; ; s *= 2) {
+    const slice = await wrkSlice(url, authorization, connections, s);
+    if (slice.requests >= connections || s * 2 > WRK_MAX_SECONDS) return slice;
+  }
 }
 
 export async function autocannonSlice(url: string, load: Load, options: SliceOptions): Promise<Slice> {
