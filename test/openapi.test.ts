@@ -141,3 +141,10 @@ test('a roll and a 403 insufficient_scope match the documented objects', async (
   t.is(refused.status, 403);
   t.notThrows(() => errorEnvelope.parse(refused.body));
 });
+
+test('insufficient_scope is documented on /v1 operations only: a token is bound by no scope', (t) => {
+  const doc = buildDocument() as any;
+  t.regex(doc.paths['/v1/api_keys'].post.responses['403'].description, /insufficient_scope/);
+  t.false('403' in doc.paths['/organizations/{orgId}/api_keys'].post.responses);
+  t.false('403' in doc.paths['/organizations/{orgId}/api_keys/{id}/roll'].post.responses);
+});

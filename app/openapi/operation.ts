@@ -22,8 +22,8 @@ const RATE_LIMIT_HEADERS = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit
 /** The OpenAPI operation of one catalogue entry. */
 export function operation(route: RouteDoc, schemas: SchemaConverter, scopes: RouteScopes): Json {
   const params = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
-  const codes: ErrorCode[] = [...IMPLIED[route.auth], ...route.errors ?? []];
   // Scopes bind API keys only; a token on the /organizations mount may do what membership allows.
+  const codes: ErrorCode[] = [...IMPLIED[route.auth], ...(route.errors ?? []).filter((c) => c !== 'insufficient_scope' || route.auth === 'apiKey')];
   const declared = route.auth === 'apiKey' ? scopes.get(routeKey(route.method, route.path)) : undefined;
   const scope = declared === NO_SCOPE ? undefined : declared;
   if (scope) codes.push('insufficient_scope');

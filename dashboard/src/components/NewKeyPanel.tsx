@@ -23,6 +23,7 @@ export function NewKeyPanel({ apiKey, onDone }: { apiKey: NewApiKey; onDone: () 
       <p class="warning-text">
         <strong>You will not see this key again.</strong> Store it somewhere safe, such as your secret manager. If you lose
         it, delete it and create a new one.
+        {apiKey.rolledFrom && ' It replaces the key it was rolled from, which works until its grace ends (its Expires column): put this one in place before then.'}
       </p>
       <div class="copy-row">
         <label class="visually-hidden" for="new-key-value">
