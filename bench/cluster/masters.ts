@@ -21,7 +21,8 @@ export async function startMasters(cleanup: Cleanup, masters: number): Promise<{
   const ports: number[] = [];
   for (let i = 0; i < masters; i++) {
     const [port, bus] = [await freePort(), await freePort()];
-    const args = ['--port', String(port), '--cluster-port', String(bus), '--bind', '127.0.0.1', '--cluster-enabled', 'yes'];
+    // announce-ip: a node alone never learns its address from a peer and would announce "".
+    const args = ['--port', String(port), '--cluster-port', String(bus), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-announce-ip', '127.0.0.1'];
     args.push('--cluster-config-file', join(dir, `nodes-${port}.conf`), '--save', '', '--appendonly', 'no', '--dir', dir);
     const daemon = startProcess(server, args, join(dir, `redis-${port}.log`));
     cleanup.add(daemon);
