@@ -19,21 +19,25 @@ export async function startMasters(cleanup: Cleanup, masters: number): Promise<{
   const dir = await mkdtemp(join(tmpdir(), 'sendook-bench-cluster-'));
   cleanup.add(temporaryFolder(dir));
   const ports: number[] = [];
+  const busPorts: number[] = [];
   for (let i = 0; i < masters; i++) {
     const [port, bus] = [await freePort(), await freePort()];
-    const args = ['--port', String(port), '--cluster-port', String(bus), '--bind', '127.0.0.1', '--cluster-enabled', 'yes'];
+    // announce-ip: a node alone never learns its address from a peer and would announce "".
+    const args = ['--port', String(port), '--cluster-port', String(bus), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-announce-ip', '127.0.0.1'];
     args.push('--cluster-config-file', join(dir, `nodes-${port}.conf`), '--save', '', '--appendonly', 'no', '--dir', dir);
     const daemon = startProcess(server, args, join(dir, `redis-${port}.log`));
     cleanup.add(daemon);
     await waitUntilAnswers(() => pingRedis(`redis://127.0.0.1:${port}`), { timeoutMs: 30_000, abortReason: daemon.exitReason });
     ports.push(port);
+    busPorts.push(bus);
   }
   const clients = ports.map((port) => new Redis(port, '127.0.0.1'));
   try {
     await Promise.all(
       clients.map((c, i) => c.call('CLUSTER', 'ADDSLOTSRANGE', String(Math.floor((i * SLOTS) / masters)), String(Math.floor(((i + 1) * SLOTS) / masters) - 1))),
     );
-    for (const port of ports.slice(1)) await clients[0]!.call('CLUSTER', 'MEET', '127.0.0.1', String(port));
+    // The bus port is not port + 10000 here, so MEET names it.
+    for (let i = 1; i < masters; i++) await clients[0]!.call('CLUSTER', 'MEET', '127.0.0.1', String(ports[i]), String(busPorts[i]));
     await waitUntilAnswers(
       async () => {
         for (const c of clients) {

@@ -13,7 +13,7 @@ import { register, TestWorld, type TestApp } from '../../test/helpers/testApp';
 import { nodeLoad, startMasters } from './masters';
 
 const REQUESTS = Number(process.env.BENCH_CLUSTER_REQUESTS ?? 3000);
-const ORGANIZATIONS = 60;
+const ORGANIZATIONS = Number(process.env.BENCH_CLUSTER_ORGANIZATIONS ?? 30);
 const CONCURRENCY = 16;
 
 interface Row {
@@ -26,6 +26,7 @@ interface Row {
 async function measure(topology: string, world: TestWorld, ports: number[]): Promise<Row> {
   const app = await world.start({ RATE_LIMIT_POINTS: '1000000' });
   const keys = await organizationKeys(app);
+  console.error(`${topology}: ${keys.length} organizations ready`);
   for (const key of keys) await app.get('/v1/health', { auth: key }); // warm: caches filled, scripts loaded
   const commandsBefore = app.deps.counters.redisCommands;
   const degradedBefore = app.deps.counters.degradedAdmits;
@@ -41,6 +42,7 @@ async function measure(topology: string, world: TestWorld, ports: number[]): Pro
     }),
   );
   const loadAfter = await Promise.all(ports.map(nodeLoad));
+  console.error(`${topology}: measured`);
   const commands = loadAfter.map((l, i) => l.commands - loadBefore[i]!.commands);
   const total = commands.reduce((a, b) => a + b, 0);
   return {

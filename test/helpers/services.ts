@@ -31,7 +31,12 @@ export async function createDatabase(): Promise<{ url: string; name: string; dro
 /** Deletes every key under a test prefix (SCAN, never KEYS or FLUSHDB: the server is shared). */
 export async function deleteRedisPrefix(prefix: string, target: { url?: string; clusterNodes?: string } = {}): Promise<void> {
   const redis = target.clusterNodes
-    ? new Cluster(target.clusterNodes.split(',').map((hostPort) => ({ host: hostPort.split(':')[0]!, port: Number(hostPort.split(':')[1]) })), { lazyConnect: true })
+    ? new Cluster(target.clusterNodes.split(',').map((hostPort) => ({ host: hostPort.split(':')[0]!, port: Number(hostPort.split(':')[1]) })), {
+        lazyConnect: true,
+        // A few attempts, then give up: a world's cleanup must not hang on a cluster that is gone.
+        clusterRetryStrategy: (times) => (times > 5 ? null : 200),
+        redisOptions: { connectTimeout: 2000, maxRetriesPerRequest: 1 },
+      })
     : new Redis(target.url ?? REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
