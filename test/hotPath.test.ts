@@ -40,7 +40,7 @@ for (const mode of RATE_LIMIT_MODES) {
     // The first request fills the Redis cache tiers without awaiting them: not part of the count.
     // One key per EXISTS: on a Redis Cluster the two keys may live on different masters.
     const cached = [app.deps.redisKeys.org(account.orgId), app.deps.redisKeys.apiKey(hashSecret(account.key))];
-    await until(async () => (await Promise.all(cached.map((key) => app.deps.redis!.exists(key)))).every((n) => n === 1));
+    await until(async () => (await Promise.all(cached.map((key) => app.deps.redis!.exists(key)))).every((n) => n === 1), 400);
     const measured = delta(app);
     for (let i = 0; i < 20; i++) {
       const res = await app.get('/v1/health', { auth: account.key });
@@ -181,7 +181,7 @@ test('usage on, flushing every 50 ms: warm requests still make 0 MySQL queries a
   await app.get('/v1/health', { auth: account.key });
   // The first request fills the Redis cache tiers without awaiting them: not part of the count.
   const cached = [app.deps.redisKeys.org(account.orgId), app.deps.redisKeys.apiKey(hashSecret(account.key))];
-  await until(async () => (await Promise.all(cached.map((key) => app.deps.redis!.exists(key)))).every((n) => n === 1));
+  await until(async () => (await Promise.all(cached.map((key) => app.deps.redis!.exists(key)))).every((n) => n === 1), 400);
   await app.deps.usageFlusher.flush();
   const measured = delta(app);
   const usageQueriesBefore = app.deps.counters.usageQueries;
