@@ -5,6 +5,7 @@ import { createKnex, ensureDatabase, migrateLatest } from '../db/knex';
 import { TieredCache, type TieredCacheOptions } from './cache/tieredCache';
 import { redisSharedStore } from './cache/sharedStore';
 import { keyStateOf, type KeyState, type Organization } from './domain/types';
+import { runCloseSteps } from './lib/closeSteps';
 import { buildEmailServices, type EmailServices } from './emailServices';
 import { Counters } from './infra/counters';
 import { errorSerializer } from './infra/errorLog';
@@ -215,19 +216,27 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     accounts,
     ...email,
     ...usage,
-    async close() {
-      // Usage first: its last flush may queue alerts on the delivery queue that email closes.
-      await usage.close();
-      // Reserved points go back before the Redis connection closes (lease mode).
-      await requestBuckets.close();
-      await email.close();
-      await lastUsed.stop();
-      keyCache.close();
-      orgCache.close();
-      subscriber?.disconnect();
-      redis?.disconnect();
-      await knex.destroy();
-    },
+    close: () =>
+      runCloseSteps(
+        {
+          // Usage first: its last flush may queue alerts on the delivery queue that email closes.
+          usage: () => usage.close(),
+          // Reserved points go back before the Redis connection closes (lease mode).
+          requestBuckets: () => requestBuckets.close(),
+          email: () => email.close(),
+          lastUsed: () => lastUsed.stop(),
+          caches: () => {
+            keyCache.close();
+            orgCache.close();
+          },
+          redis: () => {
+            subscriber?.disconnect();
+            redis?.disconnect();
+          },
+          knex: () => knex.destroy(),
+        },
+        logger,
+      ),
   };
 }
 
