@@ -21,6 +21,7 @@ export function serverEnv(kind: ApiKind, world: BenchWorld, redisUrl: string, mi
   };
   if (kind === 'main') env.AUTH_FAIL_POINTS = UNREACHABLE; // unknown keys measure the negative cache, not the lockout
   if (kind === 'keyCacheDisabled') env.KEY_CACHE_DISABLED = 'true';
+  if (kind === 'usageOff') env.USAGE_DISABLED = 'true';
   // authThrottle keeps the default failed-auth throttle (AUTH_FAIL_POINTS=20 per 60 s).
   return env;
 }

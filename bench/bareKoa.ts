@@ -28,4 +28,10 @@ if (process.env.BARE_ROUTER === 'false') {
   app.use(router.allowedMethods());
 }
 
+// Measured like the API in the koa-without-router scenario, so it answers the counters probe: it
+// makes no MySQL query and no Redis command.
+process.on('message', (message) => {
+  if (message === 'bench:counters') process.send?.({ type: 'bench:counters', counters: {}, instances: 1 });
+});
+
 serveReference(app);

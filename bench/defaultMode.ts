@@ -1,12 +1,10 @@
-import { envSchema } from '../config/schema';
+import { loadConfig } from '../config';
 
 /**
- * RATE_LIMIT_MODE's default (issue 12: `lease` when Redis is configured, if the exactness tests
- * pass in both modes; else `exact`), read from the config schema so the headline follows it.
- * Before the schema has the variable, every instance is exact.
+ * RATE_LIMIT_MODE's default with Redis configured (issue 12: `lease` if the exactness tests pass in
+ * both modes, else `exact`; config/index.ts says which), read from the config itself so the
+ * headline follows it.
  */
 export function defaultRateLimitMode(): 'exact' | 'lease' {
-  const field = (envSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean; data?: unknown } } | undefined>).RATE_LIMIT_MODE;
-  const parsed = field?.safeParse(undefined);
-  return parsed?.success && parsed.data === 'lease' ? 'lease' : 'exact';
+  return loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).rateLimitMode;
 }

@@ -114,6 +114,14 @@ export function checkTargets(byName: Map<string, ScenarioResult>, multi: MultiIn
     const times = round(warm.ratioToBare / disabled.ratioToBare, 2);
     add('at least 3 times the caches-disabled baseline', times >= 3, `${times}× (${warm.ratioToBare} / ${disabled.ratioToBare} of bare Koa)`);
   }
+  const usageOff = byName.get('warm-key-usage-off');
+  if (usageOff) {
+    // Issue 14: recording usage, clients and log lines costs the warm path at most 5%, and no I/O.
+    const share = round(warm.ratioToBare / usageOff.ratioToBare, 2);
+    add('usage recording on: warm key within 5% of the same with USAGE_DISABLED', share >= 0.95, `${share} (${warm.ratioToBare} / ${usageOff.ratioToBare} of bare Koa)`);
+    const sameIo = warm.perRequest.mysqlQueries === usageOff.perRequest.mysqlQueries && warm.perRequest.redisCommands <= usageOff.perRequest.redisCommands + IO_ALLOWANCE;
+    add('usage recording on: the same MySQL queries and Redis commands per request as off', sameIo, `${warm.perRequest.mysqlQueries} q and ${warm.perRequest.redisCommands} cmd/req vs ${usageOff.perRequest.mysqlQueries} and ${usageOff.perRequest.redisCommands}`);
+  }
   add('exact mode, warm path: 0 MySQL queries per request', warm.perRequest.mysqlQueries === 0, `${warm.perRequest.mysqlQueries}`);
   // One command per request, plus re-reading the key and organization from Redis when their
   // in-process copies expire: IO_ALLOWANCE.

@@ -2,7 +2,7 @@ import { KeySource } from './keySource';
 import type { Load } from './slice';
 
 /** Which API configuration a scenario runs against (see serverEnv in bench/apiServers.ts); `main` is exact mode. */
-export type ApiKind = 'main' | 'lease' | 'keyCacheDisabled' | 'authThrottle';
+export type ApiKind = 'main' | 'lease' | 'usageOff' | 'keyCacheDisabled' | 'authThrottle';
 /** An API configuration, or a reference server measured like one (bench/floorKoa.ts, bench/bareKoa.ts). */
 export type ServerKind = ApiKind | 'floor' | 'floorApiClient' | 'koaWithoutRouter';
 
@@ -51,6 +51,8 @@ export const scenarios: Scenario[] = [
   scenario('koa-without-router', 'reference, not the API: Koa answering the same JSON without @koa/router', 'koaWithoutRouter', (f) => ({ path: health, keys: KeySource.same(f.warmKey) })),
   scenario('warm-key-lease', 'warm key, GET /v1/health, RATE_LIMIT_MODE=lease', 'lease', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 2 }),
   scenario('warm-key', 'warm key, GET /v1/health, RATE_LIMIT_MODE=exact', 'main', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 3 }),
+  // Issue 14: the same as warm-key with usage, clients and request logs not recorded at all.
+  scenario('warm-key-usage-off', 'warm key, GET /v1/health, RATE_LIMIT_MODE=exact, USAGE_DISABLED (no usage, clients or logs)', 'usageOff', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 2 }),
   scenario('over-budget', 'organization over its budget (429)', 'main', (f) => ({ path: health, keys: KeySource.same(f.overBudgetKey) })),
   scenario('malformed-key', 'malformed keys (bad checksum)', 'main', (f) => ({ path: health, keys: KeySource.rotate(f.malformedKeys) })),
   scenario('unknown-key', 'unknown well-formed keys: the negative cache (lockout not reached)', 'main', (f) => ({ path: health, keys: KeySource.rotate(f.unknownKeys) })),
