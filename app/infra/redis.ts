@@ -1,5 +1,4 @@
 import Redis, { type Command, type RedisOptions } from 'ioredis';
-import { CommandDeadlines } from './commandDeadlines';
 import type { Counters } from './counters';
 
 /**
@@ -8,14 +7,10 @@ import type { Counters } from './counters';
  */
 export class CountingRedis extends Redis {
   counters?: Counters;
-  /** The request-path deadline (createRedis); the subscriber has none. */
-  deadlines?: CommandDeadlines;
 
   override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): ReturnType<Redis['sendCommand']> {
     if (this.counters) this.counters.redisCommands++;
-    const reply = super.sendCommand(command, stream);
-    this.deadlines?.track(command);
-    return reply;
+    return super.sendCommand(command, stream);
   }
 }
 
@@ -35,9 +30,12 @@ export function createRedis(url: string, commandTimeoutMs: number, counters: Cou
   const client = new CountingRedis(url, {
     ...common,
     // Contract section 7: no request waits more than ~100 ms on Redis. Commands fail at once
-    // while disconnected (no offline queue) and time out when a connected server stalls: by one
-    // sweep (CommandDeadlines), not ioredis's commandTimeout, which arms a timer per command.
+    // while disconnected (no offline queue) and time out when a connected server stalls.
+    // ioredis's commandTimeout arms a timer per command; one sweep over our own list of pending
+    // commands was tried and measured slower (0.52 against 0.60 of bare Koa on the floor with
+    // these options, docs/performance.md): it kept every command alive for 100 ms, for the GC.
     enableOfflineQueue: false,
+    commandTimeout: commandTimeoutMs,
     maxRetriesPerRequest: 0,
     // Auto-pipelining (one write for the commands of concurrent requests) measured 5-10% slower
     // here on the warm /v1 path, with its single command per request: the batching costs more
@@ -45,7 +43,6 @@ export function createRedis(url: string, commandTimeoutMs: number, counters: Cou
     enableAutoPipelining: false,
   });
   client.counters = counters;
-  client.deadlines = new CommandDeadlines(commandTimeoutMs);
   // ioredis emits 'error' on every failed reconnect; without a listener Node would crash.
   client.on('error', () => {
     counters.redisErrors++;
