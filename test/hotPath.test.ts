@@ -31,7 +31,9 @@ function delta(app: TestApp) {
 // lease time longer than the test, reservations grow 1, 4, 16, ... so the 20 requests after the
 // first one are served by two reservations (test/lease.test.ts counts a longer run).
 for (const mode of RATE_LIMIT_MODES) {
-  test(`${mode}: a warm authenticated request makes 0 MySQL queries and ${mode === 'exact' ? '1 Redis command' : 'a Redis command per reservation'}`, async (t) => {
+  // Serial, like every count here: the concurrent tests of this file fail authentications from the
+  // same address (the throttle then asks Redis about it) and change organizations (invalidations).
+  test.serial(`${mode}: a warm authenticated request makes 0 MySQL queries and ${mode === 'exact' ? '1 Redis command' : 'a Redis command per reservation'}`, async (t) => {
     // A Redis deadline no loaded test machine misses: a timed-out command would send requests to
     // the fallback bucket and change the count.
     const app = await world.start({ ...COUNTING, RATE_LIMIT_MODE: mode, RATE_LIMIT_LEASE_MS: '600000', REDIS_COMMAND_TIMEOUT_MS: '10000' });
@@ -175,7 +177,7 @@ test('failed authentications are throttled per address, without Redis or MySQL w
   t.is((await get(account.key, '127.0.0.4')).status, 200);
 });
 
-test('usage on, flushing every 50 ms: warm requests still make 0 MySQL queries and 1 Redis command each; the flushes use their own pool', async (t) => {
+test.serial('usage on, flushing every 50 ms: warm requests still make 0 MySQL queries and 1 Redis command each; the flushes use their own pool', async (t) => {
   const app = await world.start({ ...COUNTING, USAGE_FLUSH_MS: '50' });
   const account = await register(app);
   await app.get('/v1/health', { auth: account.key });
