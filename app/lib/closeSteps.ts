@@ -11,9 +11,10 @@ export const CLOSE_STEP_DEADLINE_MS = 5_000;
 export async function runCloseSteps(steps: Record<string, () => unknown>, logger: Logger, deadlineMs = CLOSE_STEP_DEADLINE_MS): Promise<void> {
   for (const [name, step] of Object.entries(steps)) {
     let timer: NodeJS.Timeout | undefined;
+    // Not unref'd: a hung step is waited for this long even when nothing else keeps the process
+    // alive (the timer is cleared as soon as the step ends).
     const overrun = new Promise<'overrun'>((resolve) => {
       timer = setTimeout(() => resolve('overrun'), deadlineMs);
-      timer.unref();
     });
     try {
       const outcome = await Promise.race([Promise.resolve().then(step), overrun]);
