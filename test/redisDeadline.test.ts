@@ -1,10 +1,12 @@
+import type { Socket } from 'node:net';
 import test from 'ava';
 import { Counters } from '../app/infra/counters';
 import { createRedis } from '../app/infra/redis';
 import { RedisServer } from './helpers/redisServer';
 
-// The request-path client's 100 ms deadline (contract section 7): ioredis's commandTimeout on the
-// client createRedis builds. A private redis-server is frozen here; the shared one is never touched.
+// The request-path client createRedis builds: its 100 ms deadline (contract section 7), kept by one
+// sweep per connection (app/infra/redisDeadline.ts), and its writes batched per turn of the event
+// loop. A private redis-server is frozen here; the shared one is never touched.
 test('a command to a stalled Redis fails with "Command timed out" 100-200 ms after it was sent', async (t) => {
   const server = await RedisServer.start();
   const redis = createRedis(server.url, 100, new Counters());
@@ -38,4 +40,32 @@ test('a command to a stalled Redis fails with "Command timed out" 100-200 ms aft
   server.thaw();
   // The replies to the timed-out commands still arrive and are dropped; the client goes on.
   t.is(await redis.ping(), 'PONG');
+});
+
+test('commands sent in one turn of the event loop go out in one write, and each gets its own reply', async (t) => {
+  const server = await RedisServer.start();
+  const counters = new Counters();
+  const redis = createRedis(server.url, 100, counters);
+  t.teardown(async () => {
+    redis.disconnect();
+    await server.stop();
+  });
+  await redis.connect();
+  await redis.set('a', '1');
+  await redis.set('b', '2');
+
+  const socket = redis.stream as Socket;
+  const writes: number[] = [];
+  const write = socket._writev!.bind(socket);
+  socket._writev = (chunks, callback) => {
+    writes.push(chunks.length);
+    write(chunks, callback);
+  };
+  const before = counters.redisCommands;
+  const replies = Promise.all(['a', 'b', 'a', 'missing', 'b'].map((key) => redis.get(key)));
+  t.is(socket.writableCorked, 1, 'held until the check phase');
+  t.deepEqual(await replies, ['1', '2', '1', null, '2']);
+  t.deepEqual(writes, [5], 'five commands, one write');
+  t.is(counters.redisCommands - before, 5);
+  t.is(socket.writableCorked, 0);
 });

@@ -1,16 +1,44 @@
+import type { Socket } from 'node:net';
 import Redis, { type Command, type RedisOptions } from 'ioredis';
 import type { Counters } from './counters';
+import { CommandDeadline } from './redisDeadline';
 
 /**
  * An ioredis client that counts every command it sends (tests assert "at most one Redis round
- * trip per warm request", and the bench reports commands per request).
+ * trip per warm request", and the bench reports commands per request). On the request path it
+ * also keeps the deadline (CommandDeadline) and batches its writes (below).
  */
 export class CountingRedis extends Redis {
   counters?: Counters;
+  deadline?: CommandDeadline;
+  /** Write every command sent in one turn of the event loop to the socket at once. */
+  batchWrites = false;
+  private corked: Socket | null = null;
 
   override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): ReturnType<Redis['sendCommand']> {
     if (this.counters) this.counters.redisCommands++;
+    this.deadline?.stamp(command);
+    if (this.batchWrites && this.corked === null && stream === undefined && this.status === 'ready') this.cork();
     return super.sendCommand(command, stream);
+  }
+
+  /**
+   * Holds the socket's writes until the event loop's check phase, after every connection that
+   * had data in this turn has been served: the concurrent requests' commands then go out in one
+   * write instead of one write each. On loopback the sender pays for the receiver's TCP work in
+   * its write, so this takes about one system call per request off the exact path
+   * (docs/performance.md). ioredis's auto-pipelining waits for the check phase too, but builds a
+   * Pipeline per batch and a callback per command, and measured slower.
+   */
+  private cork(): void {
+    const socket = this.stream as Socket | undefined;
+    if (!socket || !socket.writable) return;
+    socket.cork();
+    this.corked = socket;
+    setImmediate(() => {
+      this.corked = null;
+      socket.uncork();
+    });
   }
 }
 
@@ -30,19 +58,17 @@ export function createRedis(url: string, commandTimeoutMs: number, counters: Cou
   const client = new CountingRedis(url, {
     ...common,
     // Contract section 7: no request waits more than ~100 ms on Redis. Commands fail at once
-    // while disconnected (no offline queue) and time out when a connected server stalls.
-    // ioredis's commandTimeout arms a timer per command; one sweep over our own list of pending
-    // commands was tried and measured slower (0.52 against 0.60 of bare Koa on the floor with
-    // these options, docs/performance.md): it kept every command alive for 100 ms, for the GC.
+    // while disconnected (no offline queue) and time out when a connected server stalls
+    // (CommandDeadline, in place of ioredis's commandTimeout and its timer per command).
     enableOfflineQueue: false,
-    commandTimeout: commandTimeoutMs,
     maxRetriesPerRequest: 0,
-    // Auto-pipelining (one write for the commands of concurrent requests) measured 5-10% slower
-    // here on the warm /v1 path, with its single command per request: the batching costs more
-    // than the writes it saves (docs/performance.md).
+    // Auto-pipelining measured 5-10% slower here on the warm /v1 path, with its single command
+    // per request; batchWrites (above) batches the writes without it.
     enableAutoPipelining: false,
   });
   client.counters = counters;
+  client.deadline = new CommandDeadline(client, commandTimeoutMs);
+  client.batchWrites = true;
   // ioredis emits 'error' on every failed reconnect; without a listener Node would crash.
   client.on('error', () => {
     counters.redisErrors++;

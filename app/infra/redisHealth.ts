@@ -1,4 +1,5 @@
 import type { Counters } from './counters';
+import { TIMED_OUT_MESSAGE } from './redisDeadline';
 import type { RedisClient } from './redisClients';
 
 /**
@@ -26,7 +27,7 @@ export class RedisHealth {
 
   reportFailure(err: unknown, now = Date.now()): void {
     this.counters.redisFailures++;
-    if (err instanceof Error && err.message === 'Command timed out') this.counters.redisTimeouts++;
+    if (err instanceof Error && err.message === TIMED_OUT_MESSAGE) this.counters.redisTimeouts++;
     this.openUntil = now + this.coolDownMs;
   }
 }
