@@ -9,7 +9,8 @@ import { randomSuffix, REDIS_URL } from '../helpers/services';
 import { register, TestWorld, type TestApp } from '../helpers/testApp';
 
 // The dashboard in real headless Chromium against a real app instance (its own MySQL database
-// and Redis prefix). Screenshots of every step go to test/artifacts/dashboard/.
+// and Redis prefix). Screenshots of every step go to test/artifacts/dashboard/. The tests run one
+// at a time: six pages rendering at once on a loaded 2-core machine took over 30 s to show a form.
 
 let world: TestWorld;
 let app: TestApp;
@@ -60,7 +61,7 @@ const keyRow = (page: Page, name: string) =>
 // Page-side code as strings: the browser's globals are not in the test's (Node) type library.
 const storedToken = (page: Page) => page.evaluate<string | null>(`sessionStorage.getItem('sendook.dashboard.token')`);
 
-test('register, log in, create a key, use it, deactivate, reactivate and delete it', async (t) => {
+test.serial('register, log in, create a key, use it, deactivate, reactivate and delete it', async (t) => {
   const { context, page, problems } = await openDashboard();
   const shot = (name: string) => screenshot(page, 'dashboard', name);
   const email = `dash-${randomSuffix()}@example.test`;
@@ -175,7 +176,7 @@ test('register, log in, create a key, use it, deactivate, reactivate and delete 
   await context.close();
 });
 
-test('a key can be created with an expiry date', async (t) => {
+test.serial('a key can be created with an expiry date', async (t) => {
   const account = await register(app);
   const { context, page, problems } = await openDashboard('/dashboard/login');
   await logIn(page, account.email, account.password);
@@ -193,7 +194,7 @@ test('a key can be created with an expiry date', async (t) => {
   await context.close();
 });
 
-test('a key with chosen scopes on one inbox, shown in the list, then rolled with a grace; the new secret is shown once', async (t) => {
+test.serial('a key with chosen scopes on one inbox, shown in the list, then rolled with a grace; the new secret is shown once', async (t) => {
   const account = await register(app);
   const inbox = (await app.get('/v1/inboxes', { auth: account.key })).body[0] as { id: string; email: string };
   const { context, page, problems } = await openDashboard('/dashboard/login');
@@ -243,7 +244,7 @@ test('a key with chosen scopes on one inbox, shown in the list, then rolled with
   await context.close();
 });
 
-test('a wrong password is refused in plain words and signs nobody in', async (t) => {
+test.serial('a wrong password is refused in plain words and signs nobody in', async (t) => {
   const account = await register(app);
   const { context, page, problems } = await openDashboard('/dashboard/login');
   await logIn(page, account.email, 'not the password');
@@ -257,7 +258,7 @@ test('a wrong password is refused in plain words and signs nobody in', async (t)
   await context.close();
 });
 
-test('an expired access token sends the user back to log in', async (t) => {
+test.serial('an expired access token sends the user back to log in', async (t) => {
   const account = await register(app);
   const { context, page, problems } = await openDashboard('/dashboard/login');
   await logIn(page, account.email, account.password);
@@ -300,7 +301,7 @@ async function exhaustLoginBudget(email: string): Promise<void> {
   }
 }
 
-test('a throttled login says when to retry', async (t) => {
+test.serial('a throttled login says when to retry', async (t) => {
   const email = `throttled-${randomSuffix()}@example.test`;
   await exhaustLoginBudget(email);
   const refused = await app.post('/auth/login', { body: { email, password: 'wrong password' } });
