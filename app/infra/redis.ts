@@ -13,12 +13,11 @@ export class CountingRedis extends Redis {
   deadline?: CommandDeadline;
   /** Write every command sent in one turn of the event loop to the socket at once. */
   batchWrites = false;
-  private corked: Socket | null = null;
 
   override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): ReturnType<Redis['sendCommand']> {
     if (this.counters) this.counters.redisCommands++;
     this.deadline?.stamp(command);
-    if (this.batchWrites && this.corked === null && stream === undefined && this.status === 'ready') this.cork();
+    if (this.batchWrites && stream === undefined && this.status === 'ready') this.cork();
     return super.sendCommand(command, stream);
   }
 
@@ -32,13 +31,10 @@ export class CountingRedis extends Redis {
    */
   private cork(): void {
     const socket = this.stream as Socket | undefined;
-    if (!socket || !socket.writable) return;
+    // Corked already: this turn's uncork is scheduled. Only this client writes to its socket.
+    if (!socket || !socket.writable || socket.writableCorked > 0) return;
     socket.cork();
-    this.corked = socket;
-    setImmediate(() => {
-      this.corked = null;
-      socket.uncork();
-    });
+    setImmediate(() => socket.uncork());
   }
 }
 
