@@ -122,8 +122,8 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
   bus.onMessage((m) => (m.kind === 'apikey' ? keyCache : orgCache).invalidateLocal(m.id));
   await bus.start();
   // Invalidations published while this instance was cut off from Redis were lost: after the
-  // subscriber reconnects (on a cluster: once a node left it), drop the in-process tier. Writes Redis missed are replayed as soon as
-  // the command connection is back.
+  // subscriber reconnects (on a cluster: once a node left it), drop the in-process tier. Writes
+  // Redis missed are replayed as soon as the command connection is back.
   if (subscriber) {
     onSubscriptionGap(subscriber, () => {
       keyCache.clearLocal();

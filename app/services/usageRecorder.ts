@@ -93,8 +93,8 @@ export class UsageRecorder {
   record(s: UsageSample): void {
     const batch = this.batch;
     const minute = bucketStart(s.at, 'minute');
-    const address = s.address.length > FIELD_LIMITS.address ? s.address.slice(0, FIELD_LIMITS.address) : s.address;
-    const userAgent = s.userAgent.length > FIELD_LIMITS.userAgent ? s.userAgent.slice(0, FIELD_LIMITS.userAgent) : s.userAgent;
+    const address = s.address.slice(0, FIELD_LIMITS.address);
+    const userAgent = s.userAgent.slice(0, FIELD_LIMITS.userAgent);
     let recent = this.recent.get(s.apiKeyId);
     if (!recent || recent.minute !== minute || recent.address !== address || recent.userAgent !== userAgent) {
       const cell = this.cellFor(batch, s, minute);
@@ -102,11 +102,12 @@ export class UsageRecorder {
       recent = { minute, address, userAgent, cell, client };
       // Only what the batch holds is remembered; a dropped cell or client is looked up again.
       if (cell && client) this.recent.set(s.apiKeyId, recent);
-    } else {
-      recent.client!.requests++;
     }
     if (recent.cell) recent.cell.outcomes[outcomeOf(s.status, s.refused !== null)]++;
-    if (recent.client) recent.client.lastSeenAt = s.at;
+    if (recent.client) {
+      recent.client.requests++;
+      recent.client.lastSeenAt = s.at;
+    }
 
     this.log(batch, s, address, userAgent);
     if (s.refused) batch.refused.set(s.apiKeyId, { organizationId: s.organizationId, reason: s.refused });
@@ -123,13 +124,14 @@ export class UsageRecorder {
     return cell;
   }
 
-  /** The client's entry with this request counted, or undefined when the bound dropped it. */
+  /** The client's entry (record counts the request), or undefined when the bound dropped it. */
   private clientFor(batch: UsageBatch, s: UsageSample, address: string, userAgent: string): KeyClient | undefined {
     const clientKey = `${s.apiKeyId} ${address} ${userAgent}`;
     let client = batch.clients.get(clientKey);
-    if (client) client.requests++;
-    else if (batch.clients.size >= this.limits.maxClients) this.drops.clients++;
-    else batch.clients.set(clientKey, (client = { apiKeyId: s.apiKeyId, organizationId: s.organizationId, address, userAgent, requests: 1, firstSeenAt: s.at, lastSeenAt: s.at }));
+    if (!client) {
+      if (batch.clients.size >= this.limits.maxClients) this.drops.clients++;
+      else batch.clients.set(clientKey, (client = { apiKeyId: s.apiKeyId, organizationId: s.organizationId, address, userAgent, requests: 0, firstSeenAt: s.at, lastSeenAt: s.at }));
+    }
     return client;
   }
 
