@@ -19,6 +19,7 @@
  * SENDOOK_TEST_REDIS_CLUSTER_NODES.
  */
 import { join } from 'node:path';
+import { buildDashboard } from '../test/helpers/browser';
 import { runAva, signalExitCode } from './testServices/ava';
 import { Cleanup } from './testServices/cleanup';
 import { errorMessage } from './testServices/probes';
@@ -63,7 +64,18 @@ async function main(cleanup: Cleanup): Promise<number> {
   console.log(`mysql: ${mysql.label}, redis: ${redis.label}${cluster ? `, cluster: ${cluster.label}` : ''}`);
   const env: NodeJS.ProcessEnv = { ...process.env, SENDOOK_TEST_MYSQL_URL: mysql.url, SENDOOK_TEST_REDIS_URL: redis.url };
   if (cluster) env.SENDOOK_TEST_REDIS_CLUSTER_NODES = cluster.nodes;
+  // The browser tests' dashboard, built once for the whole run (test/helpers/browser.ts says why).
+  if (runsBrowserTests(options.avaArgs)) {
+    await buildDashboard();
+    env.SENDOOK_TEST_DASHBOARD_BUILT = '1';
+  }
   return runAva(cleanup, REPO_ROOT, options.avaArgs, env);
+}
+
+/** Whether ava will run test/e2e: a whole run, or files or folders under it named. */
+function runsBrowserTests(avaArgs: string[]): boolean {
+  const files = avaArgs.filter((arg) => !arg.startsWith('-'));
+  return files.length === 0 || files.some((file) => file.includes('e2e'));
 }
 
 function missingServicesMessage(mysqlMissing: boolean, redisMissing: boolean): string {
