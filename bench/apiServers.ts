@@ -63,8 +63,8 @@ export class ApiServers {
     const server =
       kind === 'floor' || kind === 'floorApiClient'
         ? await BenchServer.floor(this.plan, floorEnv(), kind === 'floor' ? 'plain' : 'api')
-        : kind === 'koaWithoutRouter'
-          ? await BenchServer.bare(this.plan, this.responsesFile(), false)
+        : kind === 'koaWithoutRouter' || kind === 'bareKoa'
+          ? await BenchServer.bare(this.plan, this.responsesFile(), kind === 'bareKoa')
           : await BenchServer.api(kind, this.plan, serverEnv(kind, this.world, this.redisUrl, !this.migrated));
     this.migrated ||= isApi(kind);
     this.current = { kind, server, startedAt: Date.now(), servedManyKeys: servesManyKeys };
@@ -84,5 +84,5 @@ export class ApiServers {
 }
 
 function isApi(kind: ServerKind): kind is ApiKind {
-  return kind !== 'floor' && kind !== 'floorApiClient' && kind !== 'koaWithoutRouter';
+  return kind !== 'floor' && kind !== 'floorApiClient' && kind !== 'koaWithoutRouter' && kind !== 'bareKoa';
 }

@@ -1,7 +1,7 @@
 import { COUNTER_NAMES, ZERO_COUNTERS, type BenchServer, type CounterSnapshot } from './servers';
 import type { ServerStatus, StatusSample } from './serverStatus';
 import { KeySource } from './keySource';
-import { autocannonSlice, runSlice, type Load, type Slice } from './slice';
+import { autocannonSlice, runSlice, type Load, type Slice, type SliceOptions } from './slice';
 import { mean, median, mergeCounts, percentile, round, sum } from './stats';
 
 export interface Measurement {
@@ -45,16 +45,31 @@ const FRESH_WARMUP_REQUESTS = 2000;
 const SLICE_SECONDS = 1;
 
 /**
- * Alternates slices of about a second on the API and on the bare reference, in ABBA order so that
+ * Alternates slices of about a second on the API and on the bare reference (or the scenario's
+ * head-to-head reference, which then stands in for "bare" in the result), in ABBA order so that
  * a drift of the machine's load does not favour one side. A slice is a fixed number of requests
  * (about a second's worth at the last measured rate), not a fixed time: autocannon then waits
  * for every answer, so the server's counters cover exactly the requests that were counted.
+ *
+ * `together` loads both servers at the same time instead, each from its own load generator, on
+ * the one CPU they share: the scheduler gives each about half of it, so the ratio of their request
+ * rates is the inverse ratio of their CPU per request, and a change in the machine's speed (which
+ * moves sequential slices by ±25% on the shared host) moves both sides alike: two identical
+ * servers measured 0.96–1.01 this way. Fair only between servers that wait for the same I/O: one
+ * that sleeps on Redis more often gets the scheduler's wake-up credit (exact mode beat lease mode
+ * by a third this way, though lease mode is as fast alone), so only such pairs use it.
  */
-export async function measure(load: Load, api: BenchServer, bare: BenchServer, status: ServerStatus, pairs: number, connections: number, freshApi: boolean): Promise<Measurement> {
-  const rate = await warmUp(load, api, bare, connections, freshApi);
+export async function measure(load: Load, api: BenchServer, bare: BenchServer, status: ServerStatus, pairs: number, connections: number, fresh: { api: boolean; bare: boolean }, together = false): Promise<Measurement> {
+  const rate = await warmUp(load, api, bare, connections, fresh);
   const [apiTotals, bareTotals] = [emptyTotals(), emptyTotals()];
   const ratios: number[] = [];
   for (let i = 0; i < pairs; i++) {
+    if (together) {
+      const length = { connections, seconds: TOGETHER_SECONDS };
+      const [a, b] = await Promise.all([apiSlice(load, api, status, length, apiTotals), bareSlice(load, bare, length, bareTotals)]);
+      ratios.push(a.rps / b.rps);
+      continue;
+    }
     const order = i % 2 === 0 ? (['bare', 'api'] as const) : (['api', 'bare'] as const);
     const rps: Record<string, number> = {};
     for (const side of order) {
@@ -63,21 +78,22 @@ export async function measure(load: Load, api: BenchServer, bare: BenchServer, s
         side === 'api' && load.keys.mode === 'eachOnce'
           ? Math.floor(load.keys.remaining / (pairs - i))
           : Math.max(connections, Math.round(rate[side] * SLICE_SECONDS));
-      const slice = side === 'api' ? await apiSlice(load, api, status, connections, amount, apiTotals) : await bareSlice(load, bare, connections, amount, bareTotals);
+      const slice = side === 'api' ? await apiSlice(load, api, status, { connections, amount }, apiTotals) : await bareSlice(load, bare, { connections, amount }, bareTotals);
       rate[side] = slice.rps;
       rps[side] = slice.rps;
     }
     ratios.push(rps.api! / rps.bare!);
   }
-  // wrk stops after whole seconds with requests still in flight, which the server counts and wrk
-  // does not; exact counts per request come from one more slice of a fixed number of answers.
-  const counted = apiTotals.slices[0]?.generator === 'wrk' ? await countingSlice(load, api, status, connections, rate.api) : null;
-  return summarise(apiTotals, bareTotals, ratios, pairs, counted);
+  return summarise(apiTotals, bareTotals, ratios, pairs, await countingSlice(load, api, status, connections, rate.api, apiTotals));
 }
 
+const TOGETHER_SECONDS = 2;
 const COUNTING_SECONDS = 1;
 
-async function countingSlice(load: Load, api: BenchServer, status: ServerStatus, connections: number, rate: number): Promise<Totals> {
+// wrk stops after whole seconds with requests still in flight, which the server counts and wrk
+// does not; exact counts per request come from one more slice of a fixed number of answers.
+async function countingSlice(load: Load, api: BenchServer, status: ServerStatus, connections: number, rate: number, measured: Totals): Promise<Totals | null> {
+  if (measured.slices[0]?.generator !== 'wrk') return null;
   const totals = emptyTotals();
   const amount = Math.max(connections * 20, Math.round(rate * COUNTING_SECONDS));
   const [countersBefore, statusBefore] = [await api.counters(), await status.sample()];
@@ -97,7 +113,10 @@ function emptyTotals(): Totals {
  * API process first gets a few thousand requests, so that V8 has optimised the request path
  * (its compiler threads' CPU would otherwise be counted against the first slices).
  */
-async function warmUp(load: Load, api: BenchServer, bare: BenchServer, connections: number, freshApi: boolean): Promise<{ api: number; bare: number }> {
+async function warmUp(load: Load, api: BenchServer, bare: BenchServer, connections: number, fresh: { api: boolean; bare: boolean }): Promise<{ api: number; bare: number }> {
+  const freshApi = fresh.api;
+  // A head-to-head reference that was just started is warmed up like a fresh API.
+  if (fresh.bare) await runSlice(bare.url, load, { connections, amount: FRESH_WARMUP_REQUESTS, forApi: false });
   const bareRate = (await runSlice(bare.url, load, { connections, seconds: BARE_WARMUP_SECONDS, forApi: false })).rps;
   if (load.keys.mode === 'eachOnce') {
     // Its keys must stay cold: a fresh process is warmed up with one of them, spent on that.
@@ -112,9 +131,11 @@ async function warmUp(load: Load, api: BenchServer, bare: BenchServer, connectio
   return { api: apiRate, bare: bareRate };
 }
 
-async function apiSlice(load: Load, api: BenchServer, status: ServerStatus, connections: number, amount: number, totals: Totals): Promise<Slice> {
+type SliceLength = Pick<SliceOptions, 'connections' | 'amount' | 'seconds'>;
+
+async function apiSlice(load: Load, api: BenchServer, status: ServerStatus, length: SliceLength, totals: Totals): Promise<Slice> {
   const [countersBefore, statusBefore, cpuBefore] = [await api.counters(), await status.sample(), api.cpuSeconds()];
-  const slice = await runSlice(api.url, load, { connections, amount, forApi: true });
+  const slice = await runSlice(api.url, load, { ...length, forApi: true });
   const [countersAfter, statusAfter, cpuAfter] = [await api.counters(), await status.sample(), api.cpuSeconds()];
   totals.slices.push(slice);
   for (const k of COUNTER_NAMES) totals.counters[k] += countersAfter[k] - countersBefore[k];
@@ -124,9 +145,9 @@ async function apiSlice(load: Load, api: BenchServer, status: ServerStatus, conn
   return slice;
 }
 
-async function bareSlice(load: Load, bare: BenchServer, connections: number, amount: number, totals: Totals): Promise<Slice> {
+async function bareSlice(load: Load, bare: BenchServer, length: SliceLength, totals: Totals): Promise<Slice> {
   const cpuBefore = bare.cpuSeconds();
-  const slice = await runSlice(bare.url, load, { connections, amount, forApi: false });
+  const slice = await runSlice(bare.url, load, { ...length, forApi: false });
   totals.slices.push(slice);
   totals.cpuSeconds = addCpu(totals.cpuSeconds, cpuBefore, bare.cpuSeconds());
   return slice;

@@ -8,7 +8,7 @@ import { provisionFixtures, recordResponses } from './fixtures';
 import { measure } from './measure';
 import { measureMultiInstance, MULTI_INSTANCE_SCENARIOS } from './multiInstance';
 import { readBenchOptions, ROOT } from './options';
-import { checkTargets, floorOf, floorSentence, writeResults, type BenchResults, type MultiInstanceResult, type ScenarioResult } from './report';
+import { BARE_KOA, checkTargets, floorOf, floorSentence, writeResults, type BenchResults, type MultiInstanceResult, type ScenarioResult } from './report';
 import { scenarios } from './scenarios';
 import { BenchServer } from './servers';
 import { ServerStatus } from './serverStatus';
@@ -33,10 +33,12 @@ async function main(): Promise<void> {
 
   const world = await BenchWorld.create(options.mysqlUrl, options.redisUrl);
   const apis = new ApiServers(plan, world, options.redisUrl);
+  // The second server of head-to-head scenarios (Scenario.reference), kept across them like apis.
+  const references = new ApiServers(plan, world, options.redisUrl);
   const temp = mkdtempSync(join(tmpdir(), 'sendook-bench-'));
   let bare: BenchServer | undefined;
   const cleanup = async () => {
-    await Promise.allSettled([apis.stop(), bare?.stop()]);
+    await Promise.allSettled([apis.stop(), references.stop(), bare?.stop()]);
     await world.destroy();
     rmSync(temp, { recursive: true, force: true });
   };
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
     const fixtures = await provisionFixtures(provisioning.url, world.databaseUrl, { spreadKeys, spreadOrganizations, coldKeys });
     const responses = join(temp, 'responses.json');
     await recordResponses(provisioning.url, fixtures, responses);
-    apis.responses = responses;
+    apis.responses = references.responses = responses;
     // Creating a key through the API caches it; forget every cached key (the measuring servers
     // start with empty in-process caches) so that every scenario warms its own keys.
     await apis.stop();
@@ -64,17 +66,19 @@ async function main(): Promise<void> {
     for (const scenario of selected) {
       const pairs = scenario.pairsPerSecond * options.durationSeconds;
       const { server: api, fresh } = await apis.use(scenario.server, expectedMs(pairs), scenario.servesManyKeys);
+      const ref = scenario.reference ? await references.use(scenario.reference, expectedMs(pairs)) : { server: bare, fresh: false };
       const load = scenario.load(fixtures);
-      log(`${scenario.name}: ${scenario.title} (${pairs} pairs${fresh ? ', fresh server' : ''})`);
-      const m = await measure(load, api, bare, status, pairs, options.connections, fresh);
+      log(`${scenario.name}: ${scenario.title} (${pairs} pairs${fresh ? ', fresh server' : ''}${ref.fresh ? ', fresh reference' : ''})`);
+      const m = await measure(load, api, ref.server, status, pairs, options.connections, { api: fresh, bare: ref.fresh }, scenario.together);
       const keys = { mode: load.keys.mode, distinct: load.keys.keys.length };
-      results.push({ name: scenario.name, title: scenario.title, server: scenario.server, path: load.path, keys, ...m });
-      log(`  ${m.api.rps} req/s, ${m.ratioToBare} × bare (quartiles ${m.ratioQuartiles.join('–')}), p99 ${m.api.latencyMs.p99} ms, ${JSON.stringify(m.api.statuses)}, ${m.perRequest.mysqlQueries} q/req, ${m.perRequest.redisCommands} cmd/req`);
+      const reference = scenario.reference ?? BARE_KOA;
+      results.push({ name: scenario.name, title: scenario.title, server: scenario.server, reference, path: load.path, keys, ...m });
+      log(`  ${m.api.rps} req/s, ${m.ratioToBare} × ${reference} (quartiles ${m.ratioQuartiles.join('–')}), p99 ${m.api.latencyMs.p99} ms, ${JSON.stringify(m.api.statuses)}, ${m.perRequest.mysqlQueries} q/req, ${m.perRequest.redisCommands} cmd/req`);
       const faults = Object.entries(m.faults).filter(([, n]) => n > 0);
       if (faults.length) log(`  faults during the measurement: ${faults.map(([k, n]) => `${k} ${n}`).join(', ')}`);
     }
 
-    await apis.stop();
+    await Promise.all([apis.stop(), references.stop()]);
     const multiInstance: MultiInstanceResult[] = [];
     for (const name of multiSelected) {
       const mode = name === 'multi-instance-lease' ? 'lease' : 'exact';

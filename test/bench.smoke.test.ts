@@ -11,7 +11,7 @@ import { MYSQL_SERVER_URL, REDIS_URL } from './helpers/services';
 // `npm run bench` for one second per scenario, on a few scenarios so that it stays well under a
 // minute: the output's shape, the exact counts that do not depend on the machine's speed, and
 // that the bench removed its own database and Redis prefix. Timings are not asserted.
-const SCENARIOS = ['floor', 'warm-key', 'over-budget', 'malformed-key'];
+const SCENARIOS = ['floor', 'warm-key', 'usage-on-vs-off', 'over-budget', 'malformed-key'];
 
 test('npm run bench: results as JSON and Markdown, the ratio as the last line, nothing left behind', async (t) => {
   t.timeout(300_000); // the build alone took minutes on the shared machine
@@ -47,7 +47,11 @@ test('npm run bench: results as JSON and Markdown, the ratio as the last line, n
     t.true(Number.isFinite(s.api.latencyMs.p50) && Number.isFinite(s.api.latencyMs.p99), s.name);
     t.is(s.api.errors, 0, s.name);
   }
-  const [floor, warm, overBudget, malformed] = results.scenarios;
+  const [floor, warm, onVsOff, overBudget, malformed] = results.scenarios;
+  // A head-to-head scenario: its slices alternate with a second API server, not bare Koa.
+  t.deepEqual([warm.reference, onVsOff.reference], ['bare-koa', 'usageOff']);
+  t.deepEqual(Object.keys(onVsOff.api.statuses), ['200']);
+  t.true(results.targets.some((x: { target: string }) => /within 5% of the same with USAGE_DISABLED \(head to head\)/.test(x.target)));
   t.deepEqual(Object.keys(warm.api.statuses), ['200']);
   t.deepEqual(warm.ratioQuartiles.length, 2);
   t.deepEqual(Object.keys(malformed.api.statuses), ['401']);
@@ -61,7 +65,7 @@ test('npm run bench: results as JSON and Markdown, the ratio as the last line, n
   // The floor is its own server: one limiter command per request, its ratio reported beside the API's.
   t.deepEqual(Object.keys(floor.api.statuses), ['200']);
   t.deepEqual([floor.perRequest.mysqlQueries, floor.perRequest.redisCommands], [0, 1]);
-  t.deepEqual(results.floor, { ratioToBare: floor.ratioToBare, apiClientRatioToBare: null, warmKeyShare: Math.round((warm.ratioToBare / floor.ratioToBare) * 100) / 100 });
+  t.deepEqual(results.floor, { ratioToBare: floor.ratioToBare, apiClientRatioToBare: null, warmKeyShare: Math.round((warm.ratioToBare / floor.ratioToBare) * 100) / 100, headToHead: null });
   t.regex(readFileSync(join(out, 'bench-latest.md'), 'utf8'), /^Floor: the unavoidable work alone .* reached [\d.]+ of bare Koa; the exact-mode warm key reached [\d.]+ of the floor\.$/m);
   // Both rate-limit modes are started explicitly; until lease mode exists the variable is ignored.
   t.is(results.defaultMode === 'lease' || results.defaultMode === 'exact', true);
