@@ -37,9 +37,9 @@ export function createApp(deps: Deps): SendookApp {
   // level lets info through, route metrics only when METRICS_PORT is set.
   if (deps.logger.isLevelEnabled('info')) app.use(accessLog(deps.logger, routeNames));
   if (deps.metrics) app.use(observeRequest(deps.metrics.http, routeNames));
-  // docs/usage.md: in process, no I/O. Off only for the bench's baseline (USAGE_DISABLED).
-  if (!deps.config.usage.disabled) app.use(recordUsage(deps.usageRecorder, routeNames));
-  app.use(errorRenderer(deps.logger));
+  // docs/usage.md: in process, no I/O, told by the error renderer once a request's status is
+  // final. Off only for the bench's baseline (USAGE_DISABLED).
+  app.use(errorRenderer(deps.logger, deps.config.usage.disabled ? undefined : recordUsage(deps.usageRecorder, routeNames)));
   // /v1 requests never fall through to the routers below: an unmatched one ends as a 404.
   const end = async () => undefined;
   app.use(function routeV1(ctx, next) {

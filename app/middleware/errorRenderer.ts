@@ -9,10 +9,18 @@ const WWW_AUTHENTICATE_BARE = 'Bearer realm="sendook"';
 const NO_CREDENTIALS: ReadonlySet<ErrorCode> = new Set(['missing_api_key', 'missing_token']);
 
 /**
+ * Told of every request once its status is final (after an error became its response), with the
+ * `performance.now()` of when the renderer began: usage recording (app/middleware/recordUsage.ts).
+ * A hook here rather than a middleware of its own: a frame outside the renderer, only to see the
+ * status the client gets, cost one more promise and closure per request (docs/performance.md).
+ */
+export type SettledObserver = (ctx: Context, startedAt: number) => void;
+
+/**
  * The one place errors become responses: the catalogue's envelope, never HTML, a stack or a
  * secret. Infrastructure failures are 503; anything unexpected is a 500 with a generic message.
  */
-export function errorRenderer(logger: Logger): Middleware {
+export function errorRenderer(logger: Logger, settled?: SettledObserver): Middleware {
   function render(ctx: Context, err: unknown): void {
     const apiError = toApiError(err);
     if (apiError.status >= 500 && apiError.code !== 'not_implemented') logger.error({ err, requestId: ctx.state.requestId }, 'request failed');
@@ -33,10 +41,25 @@ export function errorRenderer(logger: Logger): Middleware {
 
   // Not async: `next` is koa-compose's dispatch, which never throws and always returns a promise,
   // so one `then` does what an async function's try/await did with a promise less per request.
+  if (!settled) {
+    return function errorRendererMiddleware(ctx, next) {
+      return next().then(
+        () => notFound(ctx),
+        (err: unknown) => render(ctx, err),
+      );
+    };
+  }
   return function errorRendererMiddleware(ctx, next) {
+    const startedAt = performance.now();
     return next().then(
-      () => notFound(ctx),
-      (err: unknown) => render(ctx, err),
+      () => {
+        notFound(ctx);
+        settled(ctx, startedAt);
+      },
+      (err: unknown) => {
+        render(ctx, err);
+        settled(ctx, startedAt);
+      },
     );
   };
 }

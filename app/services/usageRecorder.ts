@@ -2,7 +2,7 @@ import { bucketStart, emptyOutcomes, FIELD_LIMITS, outcomeOf, type KeyClient, ty
 import { UsageDrops } from '../infra/counters';
 import { newId } from '../lib/ids';
 
-/** One finished /v1 request with a known key, as the recordUsage middleware hands it over. */
+/** One finished /v1 request with a known key, as app/middleware/recordUsage.ts hands it over. */
 export interface UsageSample {
   organizationId: string;
   apiKeyId: string;
