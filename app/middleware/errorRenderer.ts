@@ -1,6 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { ApiError, UnavailableError, type ErrorCode } from '../errors';
+import { sendJson } from '../http/sendJson';
 import { isConnectionError } from '../infra/dbErrors';
 
 const WWW_AUTHENTICATE = 'Bearer realm="sendook", error="invalid_token"';
@@ -25,12 +26,12 @@ export function errorRenderer(logger: Logger, settled?: SettledObserver): Middle
     const apiError = toApiError(err);
     if (apiError.status >= 500 && apiError.code !== 'not_implemented') logger.error({ err, requestId: ctx.state.requestId }, 'request failed');
     ctx.status = apiError.status;
-    ctx.body = {
+    sendJson(ctx, {
       error: apiError.message,
       code: apiError.code,
       requestId: ctx.state.requestId,
       ...(apiError.details ? { details: apiError.details } : {}),
-    };
+    });
     if (apiError.status === 401) ctx.set('WWW-Authenticate', NO_CREDENTIALS.has(apiError.code) ? WWW_AUTHENTICATE_BARE : WWW_AUTHENTICATE);
     if (apiError.headers) ctx.set(apiError.headers);
   }

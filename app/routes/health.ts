@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Deps } from '../container';
 import { NO_SCOPE, requireScope } from '../http/requireScope';
+import { sendJson } from '../http/sendJson';
 
 type PartStatus = 'ok' | 'embedded' | 'down';
 // Generous on purpose: a busy instance is not a down dependency.
@@ -26,7 +27,7 @@ export function v1HealthRouter(): Router {
   const router = new Router();
   // Any working key may test itself: no scope needed.
   router.get('/health', requireScope(NO_SCOPE), (ctx) => {
-    ctx.body = { healthy: true, organizationId: ctx.state.organization!.id, apiKeyId: ctx.state.apiKey!.id };
+    sendJson(ctx, { healthy: true, organizationId: ctx.state.organization!.id, apiKeyId: ctx.state.apiKey!.id });
   });
   return router;
 }

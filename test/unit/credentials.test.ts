@@ -28,6 +28,10 @@ test('a wrong checksum, wrong prefix, wrong length or foreign character is not w
   t.false(isWellFormed(key + 'x', API_KEY_PREFIX));
   t.false(isWellFormed(key.slice(0, -1) + '-', API_KEY_PREFIX));
   t.false(isWellFormed('', API_KEY_PREFIX));
+  // The checksum's own digits: one changed, and one beyond any CRC-32 (62^6 > 2^32).
+  t.false(isWellFormed(key.slice(0, -1) + (key.endsWith('0') ? '1' : '0'), API_KEY_PREFIX));
+  t.false(isWellFormed(key.slice(0, -6) + 'zzzzzz', API_KEY_PREFIX));
+  t.true(isWellFormed(key, API_KEY_PREFIX));
   t.true(isWellFormed(generateSecret(ACCESS_TOKEN_PREFIX), ACCESS_TOKEN_PREFIX));
 });
 
