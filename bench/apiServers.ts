@@ -50,11 +50,16 @@ export class ApiServers {
     private readonly redisUrl: string,
   ) {}
 
-  /** A server of this kind for a scenario of about `forMs`; `fresh` says whether it was just started. */
-  async use(kind: ServerKind, forMs: number, servesManyKeys = false): Promise<{ server: BenchServer; fresh: boolean }> {
+  /**
+   * A server of this kind for a scenario of about `forMs`; `fresh` says whether it was just
+   * started. `restart` always starts a new one: a head-to-head scenario compares two processes of
+   * the same age, since a process that has served a few scenarios measured 2–4% slower than a new
+   * one of the same build and configuration.
+   */
+  async use(kind: ServerKind, forMs: number, servesManyKeys = false, restart = false): Promise<{ server: BenchServer; fresh: boolean }> {
     const c = this.current;
     const flushMayLand = (c?.servedManyKeys ?? false) && Date.now() - c!.startedAt + forMs + MARGIN_MS >= LAST_USED_FLUSH_MS;
-    if (c && c.kind === kind && !flushMayLand) {
+    if (c && c.kind === kind && !flushMayLand && !restart) {
       c.servedManyKeys ||= servesManyKeys;
       return { server: c.server, fresh: false };
     }

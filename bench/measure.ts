@@ -51,7 +51,8 @@ const SLICE_SECONDS = 1;
  * (about a second's worth at the last measured rate), not a fixed time: autocannon then waits
  * for every answer, so the server's counters cover exactly the requests that were counted.
  *
- * `together` loads both servers at the same time instead, each from its own load generator, on
+ * `together` loads both servers at the same time instead (with new processes from `servers`
+ * for each PROCESS_PAIRS-th of the rounds), each from its own load generator, on
  * the one CPU they share: the scheduler gives each about half of it, so the ratio of their request
  * rates is the inverse ratio of their CPU per request, and a change in the machine's speed (which
  * moves sequential slices by ±25% on the shared host) moves both sides alike: two identical
@@ -59,12 +60,18 @@ const SLICE_SECONDS = 1;
  * that sleeps on Redis more often gets the scheduler's wake-up credit (exact mode beat lease mode
  * by a third this way, though lease mode is as fast alone), so only such pairs use it.
  */
-export async function measure(load: Load, api: BenchServer, bare: BenchServer, status: ServerStatus, pairs: number, connections: number, fresh: { api: boolean; bare: boolean }, together = false): Promise<Measurement> {
-  const rate = await warmUp(load, api, bare, connections, fresh);
+export async function measure(load: Load, servers: () => Promise<ServerPair>, status: ServerStatus, pairs: number, connections: number, together = false): Promise<Measurement> {
+  let { api, bare, fresh } = await servers();
+  let rate = await warmUp(load, api, bare, connections, fresh);
   const [apiTotals, bareTotals] = [emptyTotals(), emptyTotals()];
   const ratios: number[] = [];
+  const roundsPerPair = Math.ceil(pairs / PROCESS_PAIRS);
   for (let i = 0; i < pairs; i++) {
     if (together) {
+      if (i > 0 && i % roundsPerPair === 0) {
+        ({ api, bare, fresh } = await servers());
+        rate = await warmUp(load, api, bare, connections, fresh);
+      }
       const length = { connections, seconds: TOGETHER_SECONDS };
       const [a, b] = await Promise.all([apiSlice(load, api, status, length, apiTotals), bareSlice(load, bare, length, bareTotals)]);
       ratios.push(a.rps / b.rps);
@@ -88,6 +95,19 @@ export async function measure(load: Load, api: BenchServer, bare: BenchServer, s
 }
 
 const TOGETHER_SECONDS = 2;
+/**
+ * Head to head, the rounds are shared over this many pairs of newly started processes: two
+ * processes of one build and configuration differed by about 2.5% for as long as they ran
+ * (memory layout, what V8 chose to optimise), a bias no number of rounds on one pair removes.
+ */
+const PROCESS_PAIRS = 3;
+
+/** The two servers a scenario compares; a head-to-head scenario's are started anew on each call. */
+export interface ServerPair {
+  api: BenchServer;
+  bare: BenchServer;
+  fresh: { api: boolean; bare: boolean };
+}
 const COUNTING_SECONDS = 1;
 
 // wrk stops after whole seconds with requests still in flight, which the server counts and wrk

@@ -65,11 +65,18 @@ async function main(): Promise<void> {
     const results: ScenarioResult[] = [];
     for (const scenario of selected) {
       const pairs = scenario.pairsPerSecond * options.durationSeconds;
-      const { server: api, fresh } = await apis.use(scenario.server, expectedMs(pairs), scenario.servesManyKeys);
-      const ref = scenario.reference ? await references.use(scenario.reference, expectedMs(pairs)) : { server: bare, fresh: false };
+      // Head to head: both sides started anew for the scenario (and again within it, see
+      // measure), so that neither is the older process.
+      const headToHead = scenario.reference !== undefined;
+      const servers = async () => {
+        const { server: api, fresh } = await apis.use(scenario.server, expectedMs(pairs), scenario.servesManyKeys, headToHead);
+        const ref = headToHead ? await references.use(scenario.reference!, expectedMs(pairs), false, true) : { server: bare!, fresh: false };
+        if (fresh || ref.fresh) log(`  started ${[fresh && scenario.server, ref.fresh && scenario.reference].filter(Boolean).join(' and ')}`);
+        return { api, bare: ref.server, fresh: { api: fresh, bare: ref.fresh } };
+      };
       const load = scenario.load(fixtures);
-      log(`${scenario.name}: ${scenario.title} (${pairs} pairs${fresh ? ', fresh server' : ''}${ref.fresh ? ', fresh reference' : ''})`);
-      const m = await measure(load, api, ref.server, status, pairs, options.connections, { api: fresh, bare: ref.fresh }, scenario.together);
+      log(`${scenario.name}: ${scenario.title} (${pairs} ${scenario.together ? 'rounds' : 'pairs'})`);
+      const m = await measure(load, servers, status, pairs, options.connections, scenario.together);
       const keys = { mode: load.keys.mode, distinct: load.keys.keys.length };
       const reference = scenario.reference ?? BARE_KOA;
       results.push({ name: scenario.name, title: scenario.title, server: scenario.server, reference, path: load.path, keys, ...m });
