@@ -100,7 +100,7 @@ const TOGETHER_SECONDS = 2;
  * processes of one build and configuration differed by about 2.5% for as long as they ran
  * (memory layout, what V8 chose to optimise), a bias no number of rounds on one pair removes.
  */
-const PROCESS_PAIRS = 3;
+const PROCESS_PAIRS = 5;
 
 /** The two servers a scenario compares; a head-to-head scenario's are started anew on each call. */
 export interface ServerPair {

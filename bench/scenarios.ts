@@ -62,9 +62,9 @@ export const scenarios: Scenario[] = [
   // Issue 14: the same as warm-key with usage, clients and request logs not recorded at all.
   // Head to head, both servers loaded at once (issue 14's 5%, issue 12's share of the floor and
   // lease mode against bare Koa): each pair waits on the same I/O (none, or one Redis command).
-  scenario('usage-on-vs-off', 'head to head: warm key, usage recorded (exact mode) against USAGE_DISABLED', 'main', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 3, reference: 'usageOff', together: true }),
-  scenario('warm-key-vs-floor', 'head to head: warm key (exact mode) against the floor (plain ioredis client)', 'main', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 3, reference: 'floor', together: true }),
-  scenario('lease-vs-bare-koa', 'head to head: warm key, RATE_LIMIT_MODE=lease, against bare Koa', 'lease', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 3, reference: 'bareKoa', together: true }),
+  scenario('usage-on-vs-off', 'head to head: warm key, usage recorded (exact mode) against USAGE_DISABLED', 'main', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 4, reference: 'usageOff', together: true }),
+  scenario('warm-key-vs-floor', 'head to head: warm key (exact mode) against the floor (plain ioredis client)', 'main', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 4, reference: 'floor', together: true }),
+  scenario('lease-vs-bare-koa', 'head to head: warm key, RATE_LIMIT_MODE=lease, against bare Koa', 'lease', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 4, reference: 'bareKoa', together: true }),
   scenario('warm-key-usage-off', 'warm key, GET /v1/health, RATE_LIMIT_MODE=exact, USAGE_DISABLED (no usage, clients or logs)', 'usageOff', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 2 }),
   scenario('over-budget', 'organization over its budget (429)', 'main', (f) => ({ path: health, keys: KeySource.same(f.overBudgetKey) })),
   scenario('malformed-key', 'malformed keys (bad checksum)', 'main', (f) => ({ path: health, keys: KeySource.rotate(f.malformedKeys) })),
