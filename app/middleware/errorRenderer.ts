@@ -42,24 +42,16 @@ export function errorRenderer(logger: Logger, settled?: SettledObserver): Middle
 
   // Not async: `next` is koa-compose's dispatch, which never throws and always returns a promise,
   // so one `then` does what an async function's try/await did with a promise less per request.
-  if (!settled) {
-    return function errorRendererMiddleware(ctx, next) {
-      return next().then(
-        () => notFound(ctx),
-        (err: unknown) => render(ctx, err),
-      );
-    };
-  }
   return function errorRendererMiddleware(ctx, next) {
-    const startedAt = performance.now();
+    const startedAt = settled ? performance.now() : 0;
     return next().then(
       () => {
         notFound(ctx);
-        settled(ctx, startedAt);
+        settled?.(ctx, startedAt);
       },
       (err: unknown) => {
         render(ctx, err);
-        settled(ctx, startedAt);
+        settled?.(ctx, startedAt);
       },
     );
   };
