@@ -53,8 +53,8 @@ export class ApiServers {
   /**
    * A server of this kind for a scenario of about `forMs`; `fresh` says whether it was just
    * started. `restart` always starts a new one: a head-to-head scenario compares two processes of
-   * the same age, since a process that has served a few scenarios measured 2–4% slower than a new
-   * one of the same build and configuration.
+   * the same age, since a process that has served a few scenarios measured about 2.5% slower
+   * than a new one of the same build and configuration.
    */
   async use(kind: ServerKind, forMs: number, servesManyKeys = false, restart = false): Promise<{ server: BenchServer; fresh: boolean }> {
     const c = this.current;

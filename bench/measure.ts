@@ -45,14 +45,14 @@ const FRESH_WARMUP_REQUESTS = 2000;
 const SLICE_SECONDS = 1;
 
 /**
- * Alternates slices of about a second on the API and on the bare reference (or the scenario's
- * head-to-head reference, which then stands in for "bare" in the result), in ABBA order so that
+ * Alternates slices of about a second on the API and on the bare reference, in ABBA order so that
  * a drift of the machine's load does not favour one side. A slice is a fixed number of requests
  * (about a second's worth at the last measured rate), not a fixed time: autocannon then waits
  * for every answer, so the server's counters cover exactly the requests that were counted.
  *
- * `together` loads both servers at the same time instead (with new processes from `servers`
- * for each PROCESS_PAIRS-th of the rounds), each from its own load generator, on
+ * `together` (a head-to-head scenario, whose reference then stands in for "bare" in the result)
+ * loads both servers at the same time instead (with new processes from `servers` for each
+ * PROCESS_PAIRS-th of the rounds), each from its own load generator, on
  * the one CPU they share: the scheduler gives each about half of it, so the ratio of their request
  * rates is the inverse ratio of their CPU per request, and a change in the machine's speed (which
  * moves sequential slices by ±25% on the shared host) moves both sides alike: two identical

@@ -75,8 +75,8 @@ async function main(): Promise<void> {
         return { api, bare: ref.server, fresh: { api: fresh, bare: ref.fresh } };
       };
       const load = scenario.load(fixtures);
-      log(`${scenario.name}: ${scenario.title} (${pairs} ${scenario.together ? 'rounds' : 'pairs'})`);
-      const m = await measure(load, servers, status, pairs, options.connections, scenario.together);
+      log(`${scenario.name}: ${scenario.title} (${pairs} ${headToHead ? 'rounds' : 'pairs'})`);
+      const m = await measure(load, servers, status, pairs, options.connections, headToHead);
       const keys = { mode: load.keys.mode, distinct: load.keys.keys.length };
       const reference = scenario.reference ?? BARE_KOA;
       results.push({ name: scenario.name, title: scenario.title, server: scenario.server, reference, path: load.path, keys, ...m });

@@ -33,13 +33,12 @@ export interface Scenario {
   /** Uses thousands of valid keys: the server's next lastUsedAt flush is thousands of UPDATEs. */
   servesManyKeys: boolean;
   /**
-   * What the scenario's slices alternate with: bare Koa unless set. A head-to-head scenario puts
-   * two servers in the same pairs, so their ratio does not carry the drift between two scenarios
-   * run minutes apart, which on a shared machine is larger than the differences measured.
+   * What the scenario is compared with: bare Koa in alternating slices unless set. When set, a
+   * head-to-head scenario: both servers under load at once (bench/measure.ts), so their ratio
+   * does not carry the machine's drift, which on a shared machine is larger than the differences
+   * measured. Only for servers that wait on the same I/O (measure says why).
    */
   reference?: ServerKind;
-  /** Load both servers at once instead of alternating (bench/measure.ts: only for servers that wait on the same I/O). */
-  together: boolean;
   load(f: Fixtures): Load;
 }
 
@@ -59,12 +58,12 @@ export const scenarios: Scenario[] = [
   scenario('koa-without-router', 'reference, not the API: Koa answering the same JSON without @koa/router', 'koaWithoutRouter', (f) => ({ path: health, keys: KeySource.same(f.warmKey) })),
   scenario('warm-key-lease', 'warm key, GET /v1/health, RATE_LIMIT_MODE=lease', 'lease', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 2 }),
   scenario('warm-key', 'warm key, GET /v1/health, RATE_LIMIT_MODE=exact', 'main', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 3 }),
-  // Issue 14: the same as warm-key with usage, clients and request logs not recorded at all.
   // Head to head, both servers loaded at once (issue 14's 5%, issue 12's share of the floor and
   // lease mode against bare Koa): each pair waits on the same I/O (none, or one Redis command).
-  scenario('usage-on-vs-off', 'head to head: warm key, usage recorded (exact mode) against USAGE_DISABLED', 'main', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 4, reference: 'usageOff', together: true }),
-  scenario('warm-key-vs-floor', 'head to head: warm key (exact mode) against the floor (plain ioredis client)', 'main', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 4, reference: 'floor', together: true }),
-  scenario('lease-vs-bare-koa', 'head to head: warm key, RATE_LIMIT_MODE=lease, against bare Koa', 'lease', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 4, reference: 'bareKoa', together: true }),
+  scenario('usage-on-vs-off', 'head to head: warm key, usage recorded (exact mode) against USAGE_DISABLED', 'main', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 4, reference: 'usageOff' }),
+  scenario('warm-key-vs-floor', 'head to head: warm key (exact mode) against the floor (plain ioredis client)', 'main', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 4, reference: 'floor' }),
+  scenario('lease-vs-bare-koa', 'head to head: warm key, RATE_LIMIT_MODE=lease, against bare Koa', 'lease', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 4, reference: 'bareKoa' }),
+  // Issue 14: the same as warm-key with usage, clients and request logs not recorded at all.
   scenario('warm-key-usage-off', 'warm key, GET /v1/health, RATE_LIMIT_MODE=exact, USAGE_DISABLED (no usage, clients or logs)', 'usageOff', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 2 }),
   scenario('over-budget', 'organization over its budget (429)', 'main', (f) => ({ path: health, keys: KeySource.same(f.overBudgetKey) })),
   scenario('malformed-key', 'malformed keys (bad checksum)', 'main', (f) => ({ path: health, keys: KeySource.rotate(f.malformedKeys) })),
@@ -78,7 +77,7 @@ export const scenarios: Scenario[] = [
   scenario('unknown-key-throttled', 'unknown keys, default failed-auth throttle (20 per 60 s): locked out', 'authThrottle', (f) => ({ path: health, keys: KeySource.rotate(f.unknownKeys) })),
 ];
 
-function scenario(name: string, title: string, server: ServerKind, load: Scenario['load'], options: Partial<Pick<Scenario, 'pairsPerSecond' | 'servesManyKeys' | 'reference' | 'together'>> = {}): Scenario {
-  const { pairsPerSecond = 1, servesManyKeys = false, reference, together = false } = options;
-  return { name, title, server, load, pairsPerSecond, servesManyKeys, reference, together };
+function scenario(name: string, title: string, server: ServerKind, load: Scenario['load'], options: Partial<Pick<Scenario, 'pairsPerSecond' | 'servesManyKeys' | 'reference'>> = {}): Scenario {
+  const { pairsPerSecond = 1, servesManyKeys = false, reference } = options;
+  return { name, title, server, load, pairsPerSecond, servesManyKeys, reference };
 }
