@@ -88,8 +88,11 @@ test('Usage chart stacked by outcome, a key with its clients, and the request lo
   await shot('04-logs');
   await page.getByLabel('Status').fill('4xx');
   await page.getByRole('button', { name: 'Apply filters' }).click();
-  // The table may be empty while the filtered page loads, and "every" holds for no rows at all.
-  await page.waitForFunction(`(() => { const rows = [...document.querySelectorAll('tr[data-status]')]; return rows.length > 0 && rows.every((r) => r.dataset.status.startsWith('4')); })()`);
+  // The unfiltered rows go (the table empties while the filtered page loads), then the 4xx rows
+  // come. Locators, not waitForFunction with a string: the page's CSP forbids the eval that
+  // Playwright polls such a string with, which failed whenever the first check was false.
+  await page.locator('tr[data-status]:not([data-status^="4"])').first().waitFor({ state: 'detached' });
+  await page.locator('tr[data-status]').first().waitFor();
   const statuses = await page.locator('tr[data-status]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
   t.deepEqual(statuses.sort(), ['401', '404']);
   t.true((await page.locator('tr[data-status="404"]').textContent())!.includes('GET /v1/inboxes/0123456789abcdef01234567'));
