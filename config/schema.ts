@@ -63,7 +63,8 @@ export const envSchema = z.object({
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 512kb or 1mb').default('1mb'),
   // Loopback by default, whatever HOST is: metrics name routes and internals (contract §9).
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
-  // Hardening (issue 13): reverse-proxy hops trusted for X-Forwarded-For; registrations per address.
+  // Reverse-proxy hops trusted for X-Forwarded-For (the client address of throttles and logs);
+  // registrations per client address.
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   REGISTER_LIMIT_POINTS: positiveInt.default(10),
   REGISTER_LIMIT_DURATION: positiveInt.default(3600),

@@ -5,7 +5,7 @@ import { eventually } from './helpers/eventually';
 import { REDIS_URL } from './helpers/services';
 import { register, TestWorld, type TestApp } from './helpers/testApp';
 
-// Issue 13, item 5: raising an organization's budgets is an operator action, `npm run admin`,
+// Raising an organization's budgets is an operator action, `npm run admin`,
 // run here as an operator runs it (a child process with the server's environment). Its change
 // reaches every instance's caches, as an owner's PATCH does.
 const ROOT = join(__dirname, '..');

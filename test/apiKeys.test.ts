@@ -92,7 +92,7 @@ test('no header, another scheme, a malformed key and an unknown key are told apa
   const none = await app.get('/v1/health');
   t.is(none.status, 401);
   t.is(none.body.code, 'missing_api_key');
-  // Issue 13 item 14: no credentials at all get the challenge without an error code (RFC 6750 §3.1).
+  // No credentials at all get the challenge without an error code (RFC 6750 §3.1).
   t.is(none.headers.get('www-authenticate'), 'Bearer realm="sendook"');
   const basic = await app.get('/v1/health', { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
   t.is(basic.body.code, 'missing_api_key');

@@ -74,7 +74,7 @@ test('login with the right password returns a working token; a wrong one is 401 
   t.is(unknown.body.code, 'invalid_credentials');
 });
 
-// Issue 13 item 14: RFC 6750 §3.1, a request with no credentials gets no error code.
+// RFC 6750 §3.1: a request with no credentials gets no error code.
 test('token routes: no token is a bare Bearer challenge, a bad token carries error="invalid_token"', async (t) => {
   for (const path of ['/auth/user', '/organizations']) {
     const none = await app.get(path);

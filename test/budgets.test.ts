@@ -1,7 +1,7 @@
 import test from 'ava';
 import { register, TestWorld, type TestApp } from './helpers/testApp';
 
-// Issue 13, item 5: owners may only lower their organization's budgets through
+// Owners may only lower their organization's budgets through
 // PATCH /organizations/:orgId (or restore the default with null); anything above the server
 // default, in points or in rate, is 403 forbidden and changes nothing. Raising is the operator's
 // `npm run admin` (test/admin.test.ts).

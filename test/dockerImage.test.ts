@@ -7,9 +7,9 @@ import { withDeadline } from './helpers/eventually';
 import { eventually } from './helpers/eventually';
 import { freePort } from './helpers/process';
 
-// Issue 13 item 16: the image could not build (the Dockerfile did not copy dashboard/, and
-// `npm run build` ends with the dashboard's Vite build). This machine has no Docker daemon, so the
-// test does what the Dockerfile says by hand: lay out exactly the files its build stage COPYs in an
+// The image must build: `npm run build` ends with the dashboard's Vite build, so the Dockerfile
+// has to copy dashboard/ (an image without it failed to build). This machine has no Docker
+// daemon, so the test does what the Dockerfile says by hand: lay out exactly the files its build stage COPYs in an
 // empty folder, run the build there, lay out what the runtime stage copies from the build stage in
 // a second folder, and start the image's CMD in it. `npm ci` is stood in for by a link to this
 // checkout's node_modules (the same lockfile), and `npm prune` is skipped (it would prune that).

@@ -12,7 +12,7 @@ test.before(async () => {
 });
 test.after.always(() => world?.close());
 
-// Issue 13 item 3: `curl -X PURGE /health` was a 500 with a stack in the error log.
+// `curl -X PURGE /health` must be a 501 in the envelope, not a 500 with a stack in the error log.
 test.serial('an unknown HTTP method is 501 in the error envelope, on every router, and is not logged as an error', async (t) => {
   const account = await register(app);
   const before = log.atLeast(50).length;
@@ -36,8 +36,8 @@ test.serial('an unknown HTTP method is 501 in the error envelope, on every route
   t.is(log.atLeast(50).length, before, log.text());
 });
 
-// Issue 13 item 7: the renderer logs the error of every 5xx, and knex puts the SQL with its bound
-// values into the error's message (mysql2 adds them again as `sql`). Each case below makes the
+// No secret in the error log: the renderer logs the error of every 5xx, and knex puts the SQL
+// with its bound values into the error's message (mysql2 adds them again as `sql`). Each case below makes the
 // database refuse an insert that carries a secret, by giving the test database's own table a
 // column without a default, and reads the real log.
 async function poisoned<T>(table: string, run: () => Promise<T>): Promise<T> {

@@ -2,7 +2,7 @@ import test from 'ava';
 import { LogCapture } from './helpers/logCapture';
 import { register, TestWorld, type Account, type TestApp } from './helpers/testApp';
 
-// Issue 13: what send and reply accept, and that what they accept fits where it is stored. Every
+// What send and reply accept, and that what they accept fits where it is stored. Every
 // refusal is a 4xx with the envelope, stores nothing and costs no send-budget point.
 let world: TestWorld;
 let app: TestApp;
@@ -25,7 +25,7 @@ const send = (account: Account, inboxId: string, body: unknown) => app.post(`/v1
 const stored = async (account: Account, inboxId: string) => (await app.get(`/v1/inboxes/${inboxId}/messages?limit=100`, { auth: account.key })).body.length;
 const ok = { to: ['a@example.test'], subject: 's', text: 't' };
 
-// Item 2: the attachment check was a backtracking regular expression that overflowed V8's stack on
+// The attachment check once was a backtracking regular expression that overflowed V8's stack on
 // a few MB of base64 (a 500 and an error log). The documented 10 MiB must pass; more is a 413.
 test.serial('a 10 MiB attachment (the documented limit) is accepted; one byte more is 413 naming the limit', async (t) => {
   const account = await register(app);
@@ -92,7 +92,7 @@ test.serial('text and html are bounded at 1 MiB characters each, on send and rep
   t.is(await stored(account, box.id), 1);
 });
 
-// Item 11: Message-ID columns were varchar(255), but an inbox address may be 254 characters, so
+// Message-ID columns were once varchar(255), but an inbox address may be 254 characters, so
 // its Message-ID (<24 hex @domain>) did not fit: a 500 after the send-budget point was spent.
 test.serial('an inbox with a 254-character address can send and reply; nothing overflows after the budget is charged', async (t) => {
   const account = await register(app);
@@ -108,8 +108,8 @@ test.serial('an inbox with a 254-character address can send and reply; nothing o
   t.deepEqual(log.atLeast(50), []);
 });
 
-// Item 11: References grew by one Message-ID per reply without bound and overflowed its column.
-// It now keeps the first and the last ids (RFC 5322 §3.6.4 allows trimming it).
+// References must stay bounded: grown by one Message-ID per reply, it overflowed its column. It
+// keeps the first and the last ids (RFC 5322 §3.6.4 allows trimming it).
 test.serial('a long reply chain keeps References bounded: the thread root and the latest ids', async (t) => {
   const account = await register(app);
   const domain = ['a', 'b', 'c', 'd'].map((c) => c.repeat(61)).join('.') + '.test';

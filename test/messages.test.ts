@@ -269,7 +269,7 @@ test.serial('a mail server refusal stores the message as failed in its thread an
   t.is(message.status, 'failed');
   t.regex(message.error, /rejected/i);
   t.is(message.sentAt, null);
-  // Issue 13 item 15: a 5xx answers the catalogue's fixed message; the mail server's own words
+  // A 5xx answers the catalogue's fixed message; the mail server's own words
   // stay with the stored message (and the transport's log line), never in the 502.
   t.is(res.body.error, ERRORS.send_failed[1]);
   t.false(/rejected|554/i.test(JSON.stringify(res.body)), JSON.stringify(res.body));

@@ -3,7 +3,7 @@ import { MAX_WEBHOOKS_PER_ORGANIZATION } from '../app/services/webhooks';
 import { randomSuffix } from './helpers/services';
 import { register, TestWorld, type TestApp } from './helpers/testApp';
 
-// Issue 13, item 8: work that used to be unmetered. Registrations are throttled per client
+// Every costly route is metered. Registrations are throttled per client
 // address, /organizations/:orgId/* draws from the organization's request bucket, and the number
 // of webhooks (every event fans out to each) is capped.
 let world: TestWorld;

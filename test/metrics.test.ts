@@ -153,7 +153,7 @@ test('the real entry point serves /metrics on METRICS_PORT only, with process me
     HOST: '0.0.0.0',
   });
   try {
-    // Issue 13: /metrics was bound to HOST; it is bound to METRICS_HOST (default 127.0.0.1).
+    // /metrics names routes and internals: it listens on METRICS_HOST (default 127.0.0.1), never on HOST.
     t.deepEqual(listeningAddresses(metricsPort), ['127.0.0.1'], 'metrics listener address');
     t.deepEqual(listeningAddresses(Number(new URL(server.url).port)), ['0.0.0.0'], 'API listener address');
     const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);

@@ -5,8 +5,8 @@ import { eventually } from './helpers/eventually';
 import { RedisServer } from './helpers/redisServer';
 import { createKey, register, TestWorld } from './helpers/testApp';
 
-// Issue 13, item 6: a revocation made while the Redis circuit breaker is open must still reach
-// Redis. Before the fix its overwrite was parked and replayed only on the client's 'ready'
+// A revocation made while the Redis circuit breaker is open must still reach
+// Redis. Its overwrite once was parked and replayed only on the client's 'ready'
 // event, which never fires when the connection did not drop (a stall, not a disconnect): the
 // other instances dropped their copy on the invalidation message and re-read the stale "active"
 // record from Redis for up to KEY_CACHE_REDIS_TTL. A private redis-server is paused with CLIENT

@@ -3,9 +3,9 @@ import { hashSecret } from '../app/lib/credentials';
 import { eventually } from './helpers/eventually';
 import { register, TestWorld, type TestApp } from './helpers/testApp';
 
-// Issue 13, item 10: a DELETE racing a PATCH must never bring the deleted key back into a cache.
-// Before the fix the PATCH built the cached state from the row it read before its unconditional
-// UPDATE, so when its cache write landed after the DELETE's, both tiers said "active" again for
+// A DELETE racing a PATCH must never bring the deleted key back into a cache.
+// Without versioned cache writes the PATCH built the cached state from the row it read before
+// its unconditional UPDATE, so when its cache write landed after the DELETE's, both tiers said "active" again for
 // up to KEY_CACHE_REDIS_TTL while the database said "deleted".
 let world: TestWorld;
 let instances: [TestApp, TestApp];

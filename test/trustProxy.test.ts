@@ -3,7 +3,7 @@ import { API_KEY_PREFIX, generateSecret } from '../app/lib/credentials';
 import { randomSuffix } from './helpers/services';
 import { TestWorld, type TestApp } from './helpers/testApp';
 
-// Issue 13, item 9: behind a proxy every client shares the proxy's socket address. With
+// Behind a proxy every client shares the proxy's socket address. With
 // TRUST_PROXY=n the client address is taken from the last n X-Forwarded-For entries, and every
 // throttle keyed by address (failed authentications, login, registration) uses that one address.
 let world: TestWorld;

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { eventually } from './helpers/eventually';
 import { register, TestWorld, type TestApp } from './helpers/testApp';
 
-// Issue 13 item 1: a webhook target that sends its headers and then never ends the body used to
+// A webhook target that sends its headers and then never ends the body used to
 // keep one socket open per delivery, forever. Every attempt now has one deadline covering the
 // headers and the body, reads at most a few KB of the answer, and destroys its socket.
 

@@ -40,7 +40,7 @@ test.serial('creation refuses literal private, loopback and link-local targets a
     'http://[::ffff:127.0.0.1]/',
     'http://[fd00::1]/',
     'http://0.0.0.0/',
-    // Issue 13 item 13: IPv4 hidden in IPv6 literals.
+    // IPv4 hidden in IPv6 literals.
     'http://[::7f00:1]/',
     'http://[::ffff:0:127.0.0.1]/',
     'http://[64:ff9b::a00:1]/',
@@ -78,7 +78,7 @@ test.serial('a name that resolves to a private address is refused at delivery, r
   t.is(attempts[0].success, false);
   t.is(attempts[0].status, null);
   t.regex(attempts[0].error, /resolves to .* private/);
-  // Issue 13 item 12: the attempt (stored and returned to the client) must not map internal DNS.
+  // The attempt (stored and returned to the client) must not map internal DNS.
   for (const a of resolved) t.false(attempts[0].error.includes(a.address), `attempt error names ${a.address}`);
   await new Promise((r) => setTimeout(r, 400));
   t.is((await strict.get(`/v1/webhooks/${created.body.id}/attempts`, { auth: account.key })).body.length, 1);
@@ -106,7 +106,7 @@ test.serial('the guard checks every resolved address, through the lookup the con
   t.is(receiver.at('/guarded').length, 1);
 });
 
-// Issue 13 item 12: what a name resolves to is internal DNS; the attempt log (returned by
+// What a name resolves to is internal DNS; the attempt log (returned by
 // GET /v1/webhooks/:id/attempts) says only that the target is private.
 test.serial('a refusal at delivery says the target is private, never the address it resolves to', async (t) => {
   const fakeDns = ((_host: string, _options: unknown, callback: (err: null, a: unknown) => void) =>

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-// Key usage, clients, request logs and alert marks (issue 14, docs/usage.md). Same conventions as
+// Key usage, clients, request logs and alert marks (docs/usage.md). Same conventions as
 // 001/002: BIGINT millisecond times, types both MySQL and SQLite understand. Every table is
 // written in batches by the usage flusher, never by a request, and pruned by the usage pruner.
 export async function up(knex: Knex): Promise<void> {

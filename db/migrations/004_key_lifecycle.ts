@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-// Key lifecycle (issue 15): scopes and an inbox restriction per key, and the links of a roll.
+// Key lifecycle (docs/keys.md): scopes and an inbox restriction per key, and the links of a roll.
 // Scopes and inbox ids are JSON arrays in text columns: read with the key, never queried by.
 // Existing keys get `["*"]` and no restriction, so they keep the full access they had.
 export async function up(knex: Knex): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-// Issue 13. Message-ID columns were varchar(255), but a Message-ID we write is `<24 hex ids@domain
+// Message-ID columns were varchar(255), but a Message-ID we write is `<24 hex ids@domain
 // of the inbox>` and an inbox address may be 254 characters, so an id can be 280: the insert failed
 // after the send-budget point was spent. 512 characters leaves room for ids written by other mail
 // software and keeps the (inbox_id, header_message_id) index of 005_inbound within InnoDB's 3072

@@ -2,7 +2,7 @@ import test from 'ava';
 import { Counters } from '../../app/infra/counters';
 import { BucketFamily, MAX_LIMITER_PAIRS } from '../../app/services/rateLimits';
 
-// Issue 13 item 5: every organization may have its own budget, so the limiters kept per distinct
+// Every organization may have its own budget, so the limiters kept per distinct
 // budget must not grow without bound (in-process buckets, no I/O).
 test('limiters are kept for at most MAX_LIMITER_PAIRS distinct budgets, and a bucket still decides after its budget was dropped', async (t) => {
   const family = new BucketFamily({ redis: null, keyPrefix: 'rl:org', instanceCount: 1, counters: new Counters(), defaultBudget: { points: 10, duration: 60 } });

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { errorSerializer } from '../../app/infra/errorLog';
 
-// Issue 13 item 7, the serializer alone: values a database error quotes never reach the log,
+// The error-log serializer alone: values a database error quotes never reach the log,
 // through a wrapping error's cause too; names of columns and keys stay for debugging.
 test('a database error in a cause chain is logged without its values, with its statement and names', (t) => {
   const db = Object.assign(new Error("insert into `users` (`email`) values (?) - Duplicate entry 'pat@example.test' for key 'users_email_unique'"), {

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { OccurrenceCounter } from '../helpers/occurrences';
 
-// Issue 13 item 4: test/shutdown.test.ts waited for 20 list queries by counting TCP chunks that
+// test/shutdown.test.ts once waited for 20 list queries by counting TCP chunks that
 // contained "from `api_keys`"; two queries in one chunk counted once and the wait never ended.
 test('two queries in one chunk count twice, one split over two chunks counts once', (t) => {
   const q = 'select * from `api_keys` where `organization_id` = ?';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { isPrivateAddress } from '../../app/lib/privateAddress';
 
-// Issue 13 item 13: IPv6 forms that carry an IPv4 address inside must be judged like that address
+// IPv6 forms that carry an IPv4 address inside must be judged like that address
 // (or refused outright), or a webhook can reach 127.0.0.1 through a literal that only looks public.
 test('IPv6 literals that embed an IPv4 address are private: compatible, translated, NAT64 (both prefixes)', (t) => {
   for (const address of [
