@@ -2,7 +2,7 @@ import test from 'ava';
 import { hashSecret } from '../app/lib/credentials';
 import { createKey, register, TestWorld, type TestApp } from './helpers/testApp';
 
-// POST /v1/api_keys/:id/roll (docs/api.md, "Rolling a key"), on two instances sharing MySQL and
+// POST /v1/api_keys/:id/roll (docs/keys.md, "Rolling a key"), on two instances sharing MySQL and
 // Redis as in production: the end of the grace must hold on both at that moment.
 let world: TestWorld;
 let a: TestApp;

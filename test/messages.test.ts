@@ -243,7 +243,7 @@ test.serial('the send budget is shared by all keys, refuses with 429 send_limite
   const list = await app.get(`/v1/inboxes/${inbox.id}/messages`, { auth: account.key });
   t.is(list.status, 200);
   t.is(list.headers.get('ratelimit-policy'), '1000;w=60');
-  // The key in Redis is the one the README documents.
+  // The key in Redis is the one docs/operations.md documents.
   t.truthy(await app.deps.redis!.get(`${world.redisPrefix}rl:send:${account.orgId}`));
 });
 

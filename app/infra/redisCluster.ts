@@ -70,7 +70,7 @@ export function createClusterRedis(nodes: RedisNode[], commandTimeoutMs: number,
 /**
  * The pub/sub client on a cluster. Regular SUBSCRIBE on one node of ioredis' choosing: a PUBLISH
  * on any node is broadcast over the cluster bus to every node, and ioredis moves the subscription
- * to another node when that one goes away (README, "Scaling out").
+ * to another node when that one goes away (docs/scaling.md).
  */
 export function createClusterSubscriber(nodes: RedisNode[]): CountingCluster {
   const client = new CountingCluster(nodes, {

@@ -1,6 +1,6 @@
 /**
  * Every Redis key and channel name this server uses, built from REDIS_PREFIX in one place so the
- * layout documented in the README ("Operating") is the one the code uses.
+ * layout documented in docs/operations.md ("Redis layout") is the one the code uses.
  */
 export class RedisKeys {
   constructor(readonly prefix: string) {}

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 
-// Receiving mail (docs/email.md, "Receiving mail"): inbound messages keep when they arrived, the SPF/DKIM/DMARC verdicts
-// and their raw size (an organization's stored inbound mail is bounded by the sum); their
-// attachments are kept, unlike those of sent mail. Same conventions as 002.
+// Receiving mail (docs/email.md, "Receiving mail"): inbound messages keep when they arrived, the
+// SPF/DKIM/DMARC verdicts and their raw size (an organization's stored inbound mail is bounded by
+// the sum); their attachments are kept, unlike those of sent mail. Same conventions as 002.
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('messages', (t) => {
     t.bigInteger('received_at').nullable();

@@ -8,7 +8,7 @@ interface Family {
   name: string;
   /** Keys of this family start with it; built with the server's RedisKeys. */
   prefix: string;
-  /** The key as the README's layout shows it. */
+  /** The key as the layout in docs/operations.md shows it. */
   pattern: string;
   keys: number;
   memoryBytes: number | null;
@@ -19,7 +19,7 @@ interface Family {
   misses?: number;
 }
 
-/** `inspect redis`: every key family of the layout (README, "Operating") with counts, memory and TTLs. */
+/** `inspect redis`: every key family of the layout (docs/operations.md, "Redis layout") with counts, memory and TTLs. */
 export async function inspectRedis(ctx: InspectContext): Promise<Report> {
   const { redis, keys } = ctx;
   if (!redis) return { found: false, json: { error: 'embedded', note: EMBEDDED_NOTE }, text: EMBEDDED_NOTE };
