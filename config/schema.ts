@@ -61,7 +61,7 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.optional(),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 512kb or 1mb').default('1mb'),
-  // Loopback by default, whatever HOST is: metrics name routes and internals (contract §9).
+  // Loopback by default, whatever HOST is: metrics name routes and internals (docs/operations.md).
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   // Reverse-proxy hops trusted for X-Forwarded-For (the client address of throttles and logs);
   // registrations per client address.
