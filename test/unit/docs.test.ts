@@ -186,6 +186,12 @@ test('relative links in README, CHANGELOG and docs/ lead to files and headings t
   t.deepEqual(broken, []);
 });
 
+test('the README links every page of docs/, so a newcomer finds each from the front door', (t) => {
+  const readme = read('README.md');
+  const pages = readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md'));
+  t.deepEqual(pages.filter((page) => !readme.includes(`](docs/${page})`)), []);
+});
+
 test('the anchor reader follows GitHub (so the link check above can fail)', (t) => {
   const anchors = anchorsIn('# Title\n## `npm run admin`: operator actions\n```\n# not a heading\n```\n## Title\n## Leased budgets (lease mode)\n');
   t.deepEqual([...anchors], ['title', 'npm-run-admin-operator-actions', 'title-1', 'leased-budgets-lease-mode']);
