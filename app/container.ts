@@ -179,7 +179,14 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     rateLimit: config.rateLimit,
     sendLimit: config.sendLimit,
   });
-  const email = buildEmailServices(config, knex, redisKeys, logger, { counters, metrics });
+  // Addresses are checked against the organization's verified domains, and the domains publish
+  // their events through email's publisher: the checks reach the domain service built below
+  // (called only once requests and SMTP sessions run, after buildDeps returned).
+  const verifiedDomains = {
+    isVerifiedFor: (organizationId: string, name: string) => domains.domains.isVerifiedFor(organizationId, name),
+    signingKeyFor: (organizationId: string, name: string) => domains.domains.signingKeyFor(organizationId, name),
+  };
+  const email = buildEmailServices(config, knex, redisKeys, logger, { counters, metrics }, verifiedDomains);
   const accounts = new AccountService({
     knex,
     users,

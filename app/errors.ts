@@ -38,6 +38,7 @@ export const ERRORS = {
   domain_in_use: [409, 'Inboxes of the organization use this domain; delete them first, or pass ?force=true.'],
   not_configured: [503, 'This server is not configured for this: SECRETS_KEY is not set.'],
   domain_key_unreadable: [500, "The domain's DKIM key cannot be decrypted with this server's SECRETS_KEY; nothing was sent. The operator must restore the SECRETS_KEY the key was stored with."],
+  domain_not_verified: [403, 'The address is not on the default domain or on a verified domain of this organization.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;

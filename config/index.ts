@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
+import { defaultDkimOf, type DkimSettings } from './dkim';
 import { envSchema, type RedisNode } from './schema';
 
-export type { RedisNode };
+export type { DkimSettings, RedisNode };
 
 /** The typed configuration every part of the server receives from the composition root. */
 export interface Config {
@@ -95,6 +96,8 @@ export interface Config {
     dnsServers: string[] | null;
     recheckMs: number;
   };
+  /** Signs mail from DEFAULT_EMAIL_DOMAIN (DEFAULT_DKIM_*); null: that mail goes out unsigned. */
+  defaultDkim: DkimSettings | null;
 }
 
 export class ConfigError extends Error {}
@@ -115,6 +118,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (e.REDIS_URL && e.REDIS_CLUSTER_NODES) {
     throw new ConfigError('invalid configuration: REDIS_URL and REDIS_CLUSTER_NODES are both set; set one (REDIS_CLUSTER_NODES for a Redis Cluster)');
   }
+  const defaultDkim = defaultDkimOf(e);
+  if (typeof defaultDkim === 'string') throw new ConfigError(`invalid configuration: ${defaultDkim}`);
   return {
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST, bodyLimit: e.BODY_LIMIT },
@@ -181,6 +186,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     secretsKey: e.SECRETS_KEY ?? null,
     domains: domainsOf(e.MAIL_HOSTNAME, e.SPF_INCLUDE, e.DNS_SERVERS, e.DOMAIN_RECHECK_HOURS),
+    defaultDkim,
   };
 }
 

@@ -131,6 +131,13 @@ export const envSchema = z.object({
     .optional(),
   // At most 24 days: a longer interval overflows setInterval's 32-bit milliseconds.
   DOMAIN_RECHECK_HOURS: z.coerce.number().positive().max(576).default(6),
+  // DKIM signature of mail from DEFAULT_EMAIL_DOMAIN (docs/email.md, "Your own domain"); config/dkim.ts.
+  DEFAULT_DKIM_SELECTOR: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, 'must be a DNS label such as mail or s2026')
+    .optional(),
+  DEFAULT_DKIM_PRIVATE_KEY: z.string().optional(),
+  DEFAULT_DKIM_PRIVATE_KEY_FILE: z.string().optional(),
 });
 
 /** 32 bytes from 64 hex characters or from base64 (either alphabet, padded or not); null otherwise. */
