@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import test from 'ava';
+import { z } from 'zod';
+import { domainObject, domainRecordObject } from '../app/openapi/domainObjects';
 import { DnsServer } from './helpers/dnsServer';
 import { freshDomainName, publishRecords, TEST_MAIL_HOSTNAME } from './helpers/domains';
 import { LogCapture } from './helpers/logCapture';
@@ -52,6 +54,8 @@ test("the SDK's calls in its shapes: create, get by name, dns, verify, delete", 
   t.is(records.status, 200);
   t.true(Array.isArray(records.body) && records.body.length > 0);
   t.deepEqual(records.body, created.body.records);
+  t.notThrows(() => domainObject.parse(created.body), 'the documented object');
+  t.notThrows(() => z.array(domainRecordObject).parse(records.body));
 
   publishRecords(dns, records.body);
   const verified = await app.post(`/v1/domains/${name}/verify`, { auth: account.key });
