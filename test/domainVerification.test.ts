@@ -211,7 +211,7 @@ test('signingKeyFor: the PEM of the published key for a verified domain; DomainK
   const dkim = domain.records.find((r) => recordKind(r) === 'dkim')!;
   t.is(key!.domainName, domain.name);
   t.is(`${key!.keySelector}._domainkey.${domain.name}`, dkim.name);
-  const published = dkim.value.split('p=')[1];
+  const published = dkim.value.split('p=')[1]!;
   t.is(createPublicKey(key!.privateKey).export({ type: 'spki', format: 'der' }).toString('base64'), published);
   t.is(await app.deps.domains.signingKeyFor((await register(app)).orgId, domain.name), null, "not another organization's");
 
