@@ -126,7 +126,7 @@ export const envSchema = z.object({
   SPF_INCLUDE: z
     .string()
     .trim()
-    .transform((v) => (/^[a-z0-9.-]+$/i.test(v) && v.includes('.') ? `include:${v}` : v))
+    .transform((v) => (/^[a-z0-9_.-]+$/i.test(v) && v.includes('.') ? `include:${v}` : v))
     .pipe(z.string().regex(/^[+?~-]?(include|a|mx|ip4|ip6|exists):[!-~]{1,253}$/i, 'must be one SPF mechanism such as include:_spf.relay.example or ip4:192.0.2.1'))
     .optional(),
   // At most 24 days: a longer interval overflows setInterval's 32-bit milliseconds.

@@ -18,6 +18,9 @@ export function normalizeDomainName(input: string, reserved: string | null = nul
   if (raw === '') return problem('must not be empty');
   if (raw.length > MAX_INPUT_LENGTH) return problem('must be at most 253 characters');
   if (/\s/.test(raw)) return problem('must not contain spaces');
+  // Only letters, digits, hyphens and dots of ASCII (any other script goes through IDNA): the URL
+  // host parser behind domainToASCII would read `example.com/path` as example.com.
+  if (/[\x00-\x2c\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]/.test(raw)) return problem('may hold only letters, digits, hyphens and dots');
   if (raw.endsWith('.')) return problem('must not end with a dot');
   if (raw.includes('..') || raw.startsWith('.')) return problem('must not contain empty labels');
   // Checked before conversion too: the URL host parser turns 0x7f.1 into 127.0.0.1.
