@@ -5,6 +5,7 @@ import { createDnsResolver } from '../app/smtp/dnsResolver';
 import type { InboundSmtpServer } from '../app/smtp/inboundServer';
 import { InboxRepository } from '../app/repositories/inboxes';
 import { newId } from '../app/lib/ids';
+import { SecretBox } from '../app/lib/secretBox';
 import { DnsServer } from './helpers/dnsServer';
 import { listenSmtp } from './helpers/inbound';
 import { randomSuffix } from './helpers/services';
@@ -215,6 +216,22 @@ test.serial('a domain whose key cannot be decrypted: sending fails with 500 doma
   const sent = await send(account, inbox.id, 'Signed after all');
   t.is(sent.status, 201);
   t.is((await dkimOf(await outbox.byMessageId(sent.body.messageId)))[0]?.result, 'pass');
+});
+
+test.serial('a stored key that decrypts but cannot sign is refused the same way: nodemailer would have sent the mail unsigned', async (t) => {
+  const account = await register(app);
+  const domain = domainName('badkey');
+  await verifiedDomain(account, domain);
+  const inbox = (await createInbox(account, `ops@${domain}`)).body as { id: string };
+  const { id } = (await app.get(`/v1/domains/${domain}`, { auth: account.key })).body as { id: string };
+  const sealed = new SecretBox(Buffer.from(SECRETS_KEY, 'hex')).seal('-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n', id);
+  await app.deps.knex('domains').where({ id }).update({ dkim_private_key_encrypted: sealed });
+  const mailsBefore = outbox.mails.length;
+  const failed = await send(account, inbox.id, 'Would be unsigned');
+  t.is(failed.status, 500);
+  t.is(failed.body.code, 'domain_key_unreadable');
+  t.is(await countOf('messages', { inbox_id: inbox.id }), 0);
+  t.is(outbox.mails.length, mailsBefore, 'nothing went out');
 });
 
 test.serial('default-domain mail is signed when DEFAULT_DKIM_* is set, and unsigned otherwise', async (t) => {
