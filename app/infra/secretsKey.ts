@@ -23,7 +23,7 @@ export function resolveSecretsKey(config: Config, logger: Logger): Buffer | null
   }
   // An in-memory database is gone with the process, and so may be its key.
   if (database.file === ':memory:') return randomBytes(32);
-  const file = join(dirname(database.file), SECRETS_KEY_FILE);
+  const file = embeddedKeyFile(database.file);
   const existing = readKeyFile(file);
   if (existing) return existing;
   const key = randomBytes(32);
@@ -38,6 +38,18 @@ export function resolveSecretsKey(config: Config, logger: Logger): Buffer | null
   }
   logger.info({ file }, 'created a SECRETS_KEY for DKIM keys in the data folder; back it up with the database (without it, domains cannot sign mail)');
   return key;
+}
+
+/** The key as the server has it, never making one (npm run inspect): null when there is none. */
+export function existingSecretsKey(config: Config): Buffer | null {
+  if (config.secretsKey) return config.secretsKey;
+  const { database } = config;
+  if (database.client === 'mysql' || database.file === ':memory:') return null;
+  return readKeyFile(embeddedKeyFile(database.file));
+}
+
+function embeddedKeyFile(sqliteFile: string): string {
+  return join(dirname(sqliteFile), SECRETS_KEY_FILE);
 }
 
 /** The key in `file`; null when there is no file. A file holding something else stops the boot. */

@@ -151,20 +151,6 @@ export class DomainService {
     }
   }
 
-  /** Whether this server can read the domain's private key (inspection). */
-  async keyReadable(domain: Domain): Promise<boolean> {
-    const { secrets } = this.o;
-    const stored = await this.o.repo.privateKey(domain.id);
-    if (!secrets || !stored) return false;
-    try {
-      secrets.open(stored.encrypted, domain.id);
-      return true;
-    } catch (err) {
-      if (err instanceof SecretUnreadableError) return false;
-      throw err;
-    }
-  }
-
   /** How many domains have a key this server cannot decrypt: sealed under another SECRETS_KEY, or none is set. */
   unreadableKeyCount(): Promise<number> {
     return this.o.repo.countSealedWithOtherKey(this.o.secrets?.keyId ?? null);
