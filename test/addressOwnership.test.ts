@@ -140,6 +140,9 @@ test.serial('an inbox on a domain that is not verified keeps its data, cannot se
   const fetched = await app.get(`/v1/inboxes/${legacy.id}`, { auth: account.key });
   t.is(fetched.status, 200);
   t.is(fetched.body.email, legacy.email);
+  // The body is checked first: a bad one is a 400 whatever the inbox's domain.
+  const invalid = await app.post(`/v1/inboxes/${legacy.id}/messages/send`, { auth: account.key, body: { subject: 'No recipient', text: 'x' } });
+  t.is(invalid.status, 400);
   const refused = await send(account, legacy.id, 'Refused');
   t.is(refused.status, 403);
   t.is(refused.body.code, 'domain_not_verified');
