@@ -71,6 +71,7 @@ export function buildEmailServices(
   const mailTransport = createMailTransport(config.smtpUrl, config.mail.smtpTimeoutMs, logger);
   const inboxRepo = new InboxRepository(knex);
   const ownership = new AddressOwnership(domains, config.defaultEmailDomain, config.defaultDkim);
+  if (config.defaultDkim) logger.info({ domain: config.defaultEmailDomain, selector: config.defaultDkim.keySelector }, 'mail from the default domain is DKIM-signed');
   const inboxes = new InboxService(inboxRepo, events, config.defaultEmailDomain.toLowerCase(), ownership);
   const threadRepo = new ThreadRepository(knex);
   const attachmentRepo = new AttachmentRepository(knex);
