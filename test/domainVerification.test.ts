@@ -245,3 +245,28 @@ test('no private key in Redis', async (t) => {
   }
   t.pass();
 });
+
+// Serial, so it runs before the test whose instance re-checks every 1.8 s with the same Redis prefix.
+test.serial('one instance per interval re-checks: the round takes lock:domain-recheck in Redis, and another instance skips it', async (t) => {
+  const [a, b] = await Promise.all([world.start({ ...env(), DOMAIN_RECHECK_HOURS: '2' }), world.start({ ...env(), DOMAIN_RECHECK_HOURS: '2' })]);
+  t.teardown(() => Promise.all([a.close(), b.close()]));
+  const account = await register(a);
+  const domain = await addDomain(account, freshDomainName(), a);
+  publishRecords(dns, domain.records);
+  t.true((await verify(account, domain.name, a)).body.verified);
+  const checkedAt = async () => (await a.get(`/v1/domains/${domain.id}`, { auth: account.key })).body.lastCheckedAt as string;
+
+  const lock = a.deps.redisKeys.domainRecheckLock;
+  await a.deps.redis!.del(lock);
+  const before = await checkedAt();
+  await a.deps.domainRechecker.run();
+  const afterA = await checkedAt();
+  t.not(afterA, before, 'the first instance checked');
+  const ttl = await a.deps.redis!.pttl(lock);
+  t.true(ttl > 2 * 3_600_000 * 0.8 && ttl <= 2 * 3_600_000 * 0.9, `held for most of the interval (${ttl} ms)`);
+  await b.deps.domainRechecker.run();
+  t.is(await checkedAt(), afterA, 'the second skipped its round');
+  await a.deps.redis!.del(lock);
+  await b.deps.domainRechecker.run();
+  t.not(await checkedAt(), afterA, 'with the lock free, it checks');
+});
