@@ -1,4 +1,7 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'ava';
 import { DomainKeyUnreadableError } from '../app/errors';
 import { DnsServer } from './helpers/dnsServer';
@@ -269,4 +272,31 @@ test.serial('one instance per interval re-checks: the round takes lock:domain-re
   await a.deps.redis!.del(lock);
   await b.deps.domainRechecker.run();
   t.not(await checkedAt(), afterA, 'with the lock free, it checks');
+});
+
+test('embedded (SQLite, no Redis): verify, the re-check with its in-process lock, and signing', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sendook-domains-sqlite-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const embedded = await world.start({ ...env(), MYSQL_URL: '', REDIS_URL: '', SQLITE_FILE: join(dir, 'sendook.sqlite'), MIGRATE_ON_START: 'true', DOMAIN_RECHECK_HOURS: '1' });
+  t.teardown(() => embedded.close());
+  t.is(embedded.deps.redis, null);
+  const account = await register(embedded);
+  const domain = await addDomain(account, freshDomainName('sqlite'), embedded);
+  publishRecords(dns, domain.records);
+  t.true((await verify(account, domain.name, embedded)).body.verified);
+  t.truthy(await embedded.deps.domains.signingKeyFor(account.orgId, domain.name));
+  const other = await register(embedded);
+  await addDomain(other, domain.name, embedded);
+  t.is((await verify(other, domain.name, embedded)).body.code, 'domain_taken');
+
+  dns.remove(domain.name);
+  await embedded.deps.domainRechecker.run();
+  t.false((await embedded.get(`/v1/domains/${domain.id}`, { auth: account.key })).body.verified);
+  publishRecords(dns, domain.records, (r) => r.name !== domain.name);
+  t.true((await verify(account, domain.name, embedded)).body.verified);
+  dns.remove(domain.name);
+  await embedded.deps.domainRechecker.run();
+  t.true((await embedded.get(`/v1/domains/${domain.id}`, { auth: account.key })).body.verified, 'the lock holds for the interval: no second round');
+  await embedded.deps.domainRechecker.runNow();
+  t.false((await embedded.get(`/v1/domains/${domain.id}`, { auth: account.key })).body.verified);
 });
