@@ -45,9 +45,12 @@ export class DomainService {
     return this.o.defaultDomain;
   }
 
-  /** `name` is already normalised (normalizeDomainName). */
-  async create(organizationId: string, name: string): Promise<Domain> {
+  /** `input` as typed; the route has normalised it already, and this does it again for other callers. */
+  async create(organizationId: string, input: string): Promise<Domain> {
     const { repo, secrets } = this.o;
+    const parsed = normalizeDomainName(input, this.o.defaultDomain);
+    if (!parsed.ok) throw new ApiError('validation_failed', undefined, [{ path: 'name', message: parsed.problem }]);
+    const name = parsed.name;
     if (!secrets) throw new ApiError('not_configured', 'Adding a domain needs SECRETS_KEY (32 bytes, e.g. from openssl rand -hex 32), which encrypts its DKIM key; the operator must set it.');
     if (await repo.findForOrg(organizationId, { name })) throw new ApiError('conflict', `The organization already has the domain ${name}.`);
     // Counted before the insert: concurrent creates may pass together, so the cap can be exceeded
