@@ -12,6 +12,7 @@ import { InboxRepository } from './repositories/inboxes';
 import { MessageRepository } from './repositories/messages';
 import { ThreadRepository } from './repositories/threads';
 import { WebhookRepository } from './repositories/webhooks';
+import { AddressOwnership, type VerifiedDomains } from './services/addressOwnership';
 import { EventPublisher } from './services/events';
 import { InboundMailService } from './services/inbound';
 import { InboxService } from './services/inboxes';
@@ -46,6 +47,7 @@ export function buildEmailServices(
   redisKeys: RedisKeys,
   logger: Logger,
   observe: { counters: Counters; metrics: Metrics | null },
+  domains: VerifiedDomains,
 ): EmailServices & { close(): Promise<void> } {
   const webhookRepo = new WebhookRepository(knex);
   const messageRepo = new MessageRepository(knex);
@@ -68,12 +70,14 @@ export function buildEmailServices(
   const events = new EventPublisher(webhookRepo, deliveryQueue, logger);
   const mailTransport = createMailTransport(config.smtpUrl, config.mail.smtpTimeoutMs, logger);
   const inboxRepo = new InboxRepository(knex);
-  const inboxes = new InboxService(inboxRepo, events, config.defaultEmailDomain.toLowerCase());
+  const ownership = new AddressOwnership(domains, config.defaultEmailDomain, config.defaultDkim);
+  if (config.defaultDkim) logger.info({ domain: config.defaultEmailDomain, selector: config.defaultDkim.keySelector }, 'mail from the default domain is DKIM-signed');
+  const inboxes = new InboxService(inboxRepo, events, config.defaultEmailDomain.toLowerCase(), ownership);
   const threadRepo = new ThreadRepository(knex);
   const attachmentRepo = new AttachmentRepository(knex);
   return {
     inboxes,
-    messages: new MessageService({ knex, messages: messageRepo, threads: threadRepo, attachments: attachmentRepo, inboxes, transport: mailTransport, events }),
+    messages: new MessageService({ knex, messages: messageRepo, threads: threadRepo, attachments: attachmentRepo, inboxes, ownership, transport: mailTransport, events }),
     threads: new ThreadService(threadRepo, messageRepo, inboxes),
     webhooks: new WebhookService(webhookRepo, events),
     webhookTargets,
@@ -83,6 +87,7 @@ export function buildEmailServices(
     inbound: new InboundMailService({
       knex,
       inboxes: inboxRepo,
+      ownership,
       messages: messageRepo,
       threads: threadRepo,
       attachments: attachmentRepo,

@@ -1,6 +1,8 @@
+import { hostname } from 'node:os';
+import { defaultDkimOf, type DkimSettings } from './dkim';
 import { envSchema, type RedisNode } from './schema';
 
-export type { RedisNode };
+export type { DkimSettings, RedisNode };
 
 /** The typed configuration every part of the server receives from the composition root. */
 export interface Config {
@@ -78,6 +80,24 @@ export interface Config {
     dnsServers: string[] | null;
     dnsTimeoutMs: number;
   };
+  /**
+   * 32 bytes that encrypt DKIM private keys at rest (SECRETS_KEY). null: not set; embedded mode
+   * then keeps one in the SQLite file's folder (app/infra/secretsKey.ts).
+   */
+  secretsKey: Buffer | null;
+  /** Custom domains: what they publish and how they are checked. */
+  domains: {
+    /** The MX value domains publish (MAIL_HOSTNAME); `mailHostnameIsDefault`: taken from the machine. */
+    mailHostname: string;
+    mailHostnameIsDefault: boolean;
+    /** The SPF mechanism domains publish: SPF_INCLUDE, else `a:<mailHostname>`. */
+    spfMechanism: string;
+    /** DNS_SERVERS; null: the system's resolvers. */
+    dnsServers: string[] | null;
+    recheckMs: number;
+  };
+  /** Signs mail from DEFAULT_EMAIL_DOMAIN (DEFAULT_DKIM_*); null: that mail goes out unsigned. */
+  defaultDkim: DkimSettings | null;
 }
 
 export class ConfigError extends Error {}
@@ -98,6 +118,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (e.REDIS_URL && e.REDIS_CLUSTER_NODES) {
     throw new ConfigError('invalid configuration: REDIS_URL and REDIS_CLUSTER_NODES are both set; set one (REDIS_CLUSTER_NODES for a Redis Cluster)');
   }
+  const defaultDkim = defaultDkimOf(e);
+  if (typeof defaultDkim === 'string') throw new ConfigError(`invalid configuration: ${defaultDkim}`);
   return {
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST, bodyLimit: e.BODY_LIMIT },
@@ -162,6 +184,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       dnsServers: e.INBOUND_DNS_SERVERS ?? null,
       dnsTimeoutMs: e.INBOUND_DNS_TIMEOUT_MS,
     },
+    secretsKey: e.SECRETS_KEY ?? null,
+    domains: domainsOf(e.MAIL_HOSTNAME, e.SPF_INCLUDE, e.DNS_SERVERS, e.DOMAIN_RECHECK_HOURS),
+    defaultDkim,
+  };
+}
+
+function domainsOf(mailHostname: string | undefined, spfInclude: string | undefined, dnsServers: string[] | undefined, recheckHours: number): Config['domains'] {
+  const host = mailHostname ?? hostname().toLowerCase();
+  return {
+    mailHostname: host,
+    mailHostnameIsDefault: mailHostname === undefined,
+    spfMechanism: spfInclude ?? `a:${host}`,
+    dnsServers: dnsServers ?? null,
+    recheckMs: Math.round(recheckHours * 3_600_000),
   };
 }
 

@@ -5,6 +5,7 @@ import type { AttachmentRepository } from '../repositories/attachments';
 import type { InboxRepository } from '../repositories/inboxes';
 import type { MessageRepository } from '../repositories/messages';
 import type { ThreadRepository } from '../repositories/threads';
+import type { AddressOwnership } from './addressOwnership';
 import type { EventPublisher } from './events';
 import type { Attachment } from './messages';
 
@@ -40,6 +41,7 @@ export class InboundMailService {
     private readonly deps: {
       knex: Knex;
       inboxes: InboxRepository;
+      ownership: AddressOwnership;
       messages: MessageRepository;
       threads: ThreadRepository;
       attachments: AttachmentRepository;
@@ -48,9 +50,13 @@ export class InboundMailService {
     },
   ) {}
 
-  /** The inbox an SMTP recipient names (case-insensitively), or null. */
-  recipient(address: string): Promise<Inbox | null> {
-    return this.deps.inboxes.findByEmail(address);
+  /**
+   * The inbox an SMTP recipient names (case-insensitively), or null: also when the inbox's domain
+   * is not (or no longer) verified by its organization, which then reads as an unknown mailbox.
+   */
+  async recipient(address: string): Promise<Inbox | null> {
+    const inbox = await this.deps.inboxes.findByEmail(address);
+    return inbox && (await this.deps.ownership.receives(inbox)) ? inbox : null;
   }
 
   /** True once the organization keeps INBOUND_ORG_MAX_BYTES of received mail or more. */

@@ -6,6 +6,7 @@ import { addressCandidates } from '../lib/addresses';
 import { newId } from '../lib/ids';
 import type { Db } from '../repositories/db';
 import type { InboxRepository } from '../repositories/inboxes';
+import type { AddressOwnership } from './addressOwnership';
 import type { EventPublisher } from './events';
 
 export interface NewInbox {
@@ -13,15 +14,20 @@ export interface NewInbox {
   email?: string;
 }
 
-/** Inboxes of an organization. Addresses are unique across all organizations, whatever their case. */
+/**
+ * Inboxes of an organization. Addresses are unique across all organizations, whatever their case;
+ * a given address must be on the default domain or on one of the organization's verified domains.
+ */
 export class InboxService {
   constructor(
     private readonly repo: InboxRepository,
     private readonly events: EventPublisher,
     private readonly defaultDomain: string,
+    private readonly ownership: AddressOwnership,
   ) {}
 
   async create(organizationId: string, input: NewInbox): Promise<Inbox> {
+    if (input.email !== undefined) await this.ownership.requireOwned(organizationId, input.email);
     const inbox = await this.insert(organizationId, input.name ?? null, input.email);
     this.events.emit(organizationId, { event: 'inbox.created', inbox });
     return inbox;

@@ -14,6 +14,16 @@ export interface OutgoingMail {
   messageId: string;
   inReplyTo: string | null;
   references: string | null;
+  /** Signs the message (DKIM); null: sent unsigned (the default domain without DEFAULT_DKIM_*). */
+  dkim: DkimKey | null;
+}
+
+/** A domain's DKIM signing key, as nodemailer's `dkim` option takes it. */
+export interface DkimKey {
+  domainName: string;
+  keySelector: string;
+  /** PEM. Never logged. */
+  privateKey: string;
 }
 
 /** A transport failure is an expected outcome of sending, so it is a value, not an exception. */
@@ -63,6 +73,7 @@ class NodemailerTransport implements MailTransport {
         messageId: mail.messageId,
         ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
         ...(mail.references ? { references: mail.references } : {}),
+        ...(mail.dkim ? { dkim: mail.dkim } : {}),
       });
       if (this.kind === 'log') {
         const size = Buffer.isBuffer(info.message) ? info.message.length : undefined;

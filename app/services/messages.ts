@@ -7,9 +7,10 @@ import { newId } from '../lib/ids';
 import type { AttachmentRepository } from '../repositories/attachments';
 import type { MessageRepository } from '../repositories/messages';
 import type { ThreadRepository } from '../repositories/threads';
+import type { AddressOwnership } from './addressOwnership';
 import type { EventPublisher } from './events';
 import type { InboxService } from './inboxes';
-import type { MailTransport, OutgoingMail } from './mailTransport';
+import type { DkimKey, MailTransport, OutgoingMail } from './mailTransport';
 
 export interface Attachment {
   filename: string;
@@ -31,11 +32,14 @@ export interface Draft {
   newThread: Thread | null;
   attachments: Attachment[];
   fromName: string | null;
+  /** The key the mail is signed with (AddressOwnership.signingKey). */
+  dkim: DkimKey | null;
 }
 
 /**
  * Sending in two steps so the route can charge the send budget in between: `draft*` validates
- * against the database (inbox, original message) and writes nothing; `dispatch` stores the
+ * against the database (inbox, original message, that the inbox's domain may send and its signing
+ * key is usable) and writes nothing; `dispatch` stores the
  * message (and its new thread) in one transaction, hands it to the transport and records the
  * outcome. A transport failure leaves the message stored as `failed`, never a thread without it.
  */
@@ -47,6 +51,7 @@ export class MessageService {
       threads: ThreadRepository;
       attachments: AttachmentRepository;
       inboxes: InboxService;
+      ownership: AddressOwnership;
       transport: MailTransport;
       events: EventPublisher;
     },
@@ -54,15 +59,17 @@ export class MessageService {
 
   async draftNew(organizationId: string, inboxId: string, input: NewMessage): Promise<Draft> {
     const inbox = await this.deps.inboxes.get(organizationId, inboxId);
+    const dkim = await this.deps.ownership.signingKey(inbox);
     const now = Date.now();
     const thread: Thread = { id: newId(now), organizationId, inboxId, subject: input.subject, createdAt: now, updatedAt: now };
     const message = this.outbound(inbox, thread.id, now, { ...input, inReplyTo: null, references: null });
-    return { message, newThread: thread, attachments: input.attachments, fromName: inbox.name };
+    return { message, newThread: thread, attachments: input.attachments, fromName: inbox.name, dkim };
   }
 
   async draftReply(organizationId: string, inboxId: string, originalId: string, body: ReplyBody): Promise<Draft> {
     const inbox = await this.deps.inboxes.get(organizationId, inboxId);
     const original = await this.get(organizationId, inboxId, originalId);
+    const dkim = await this.deps.ownership.signingKey(inbox);
     // The other party: whoever wrote an incoming message, or everyone an outgoing one went to
     // (but not its Bcc recipients, whom the other recipients were not meant to see).
     const incoming = original.direction === 'inbound';
@@ -77,17 +84,17 @@ export class MessageService {
       inReplyTo: original.headerMessageId,
       references: replyReferences(original.references, original.headerMessageId),
     });
-    return { message, newThread: null, attachments: [], fromName: inbox.name };
+    return { message, newThread: null, attachments: [], fromName: inbox.name, dkim };
   }
 
-  async dispatch({ message, newThread, attachments, fromName }: Draft): Promise<Message> {
+  async dispatch({ message, newThread, attachments, fromName, dkim }: Draft): Promise<Message> {
     const { knex, threads, messages, transport, events } = this.deps;
     await knex.transaction(async (trx) => {
       if (newThread) await threads.insert(newThread, trx);
       else await threads.touch(message.threadId, message.createdAt, trx);
       await messages.insert(message, trx);
     });
-    const outcome = await transport.send(toMail(message, fromName, attachments));
+    const outcome = await transport.send(toMail(message, fromName, attachments, dkim));
     const now = Date.now();
     if (outcome.ok) {
       const sent: Message = { ...message, status: 'sent', sentAt: now, updatedAt: now };
@@ -174,7 +181,7 @@ export function replyReferences(originalReferences: string | null, originalMessa
   return [ids[0], ...ids.slice(ids.length - (MAX_REFERENCES - 1))].join(' ');
 }
 
-function toMail(m: Message, fromName: string | null, attachments: Attachment[]): OutgoingMail {
+function toMail(m: Message, fromName: string | null, attachments: Attachment[], dkim: DkimKey | null): OutgoingMail {
   return {
     from: { name: fromName, address: m.from },
     to: m.to,
@@ -187,5 +194,6 @@ function toMail(m: Message, fromName: string | null, attachments: Attachment[]):
     messageId: m.headerMessageId,
     inReplyTo: m.inReplyTo,
     references: m.references,
+    dkim,
   };
 }

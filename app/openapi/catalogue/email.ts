@@ -26,11 +26,12 @@ const inboxRoutes: ResourceRouteDoc[] = [
     description:
       'Without `email`, the address is generated on DEFAULT_EMAIL_DOMAIN from the name (`inbox@...` without one), ' +
       'with six random characters added when that is taken. With `email`, that exact address, or 409 `address_taken`: ' +
-      'addresses are unique across all organizations, case-insensitively.',
+      'addresses are unique across all organizations, case-insensitively. The address must be on DEFAULT_EMAIL_DOMAIN or on one ' +
+      "of the organization's verified domains (exactly that name, not its subdomains), else 403 `domain_not_verified`.",
     tag,
     body: createInboxBody,
     response: { status: 201, description: 'The inbox.', schema: inboxObject },
-    errors: ['address_taken'],
+    errors: ['address_taken', 'domain_not_verified'],
   },
   {
     method: 'get',

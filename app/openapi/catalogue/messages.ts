@@ -13,7 +13,10 @@ const BUDGET =
   'only once everything else has been checked: a refused request costs nothing. The `RateLimit-*` headers then describe ' +
   'whichever bucket, request or send, has fewer points left (the send bucket on a tie, on a 429 `send_limited`, and always ' +
   'under /organizations/{orgId}). When the mail server refuses or cannot be reached, the message is kept with ' +
-  '`status: "failed"` and the answer is 502 `send_failed`; the budget point is not given back.';
+  '`status: "failed"` and the answer is 502 `send_failed`; the budget point is not given back. ' +
+  "An inbox on a domain its organization has not (or no longer) verified cannot send (403 `domain_not_verified`); mail from " +
+  "a verified domain is DKIM-signed with that domain's key, and when the key cannot be decrypted nothing is stored or sent " +
+  '(500 `domain_key_unreadable`), never unsigned. Both are checked before the budget is charged.';
 
 /** routes/messages/router.ts, below an inbox (/inboxes/:inboxId/messages). */
 export const messageRoutes: ResourceRouteDoc[] = [
@@ -30,7 +33,7 @@ export const messageRoutes: ResourceRouteDoc[] = [
     tag,
     body: sendBody,
     response: { status: 201, description: 'The message as sent.', schema: messageObject },
-    errors: ['send_limited', 'send_failed'],
+    errors: ['send_limited', 'send_failed', 'domain_not_verified', 'domain_key_unreadable'],
   },
   {
     method: 'post',
@@ -41,7 +44,7 @@ export const messageRoutes: ResourceRouteDoc[] = [
     tag,
     body: replyBody,
     response: { status: 201, description: 'The reply as sent.', schema: messageObject },
-    errors: ['send_limited', 'send_failed'],
+    errors: ['send_limited', 'send_failed', 'domain_not_verified', 'domain_key_unreadable'],
   },
   {
     method: 'get',

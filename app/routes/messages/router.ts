@@ -10,8 +10,9 @@ import { checkAttachmentsSize, messageListQuery, replyBody, sendMessageBody } fr
 
 /**
  * /inboxes/:inboxId/messages. Send and reply run in this order: path ids, body, the inbox (and
- * original message) in the database, then the send budget, and only then is anything stored or
- * sent. Every refusal before the last step leaves no trace and costs no budget.
+ * original message) in the database, whether its domain may send and with which key, then the
+ * send budget, and only then is anything stored or sent. Every refusal before the last step
+ * leaves no trace and costs no budget.
  */
 export function messagesRouter({ messages, sendBuckets, organizations, config }: Pick<Deps, 'messages' | 'sendBuckets' | 'organizations' | 'config'>): Router {
   const router = new Router();
