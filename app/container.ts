@@ -28,6 +28,9 @@ import { LastUsedTracker } from './services/lastUsed';
 import { OrganizationService } from './services/organizations';
 import { LeasedBucketFamily } from './services/leasedBucketFamily';
 import { BucketFamily, type RequestBuckets } from './services/rateLimits';
+import { IdempotencyKeyRepository } from './repositories/idempotencyKeys';
+import { IdempotencyService } from './services/idempotency';
+import { InProgressMarkers } from './services/inProgressMarkers';
 import { buildUsageServices, type UsageServices } from './usageServices';
 
 /** Everything the app needs, built once by the composition root and passed to createApp. */
@@ -57,6 +60,8 @@ export interface Deps extends EmailServices, UsageServices {
   apiKeys: ApiKeyService;
   organizations: OrganizationService;
   accounts: AccountService;
+  /** Idempotency-Key on POSTs: kept answers in the database, in-progress markers in Redis. */
+  idempotency: IdempotencyService;
   close(): Promise<void>;
 }
 
@@ -191,6 +196,13 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     registerBudget: config.registerLimit,
     tokenTtlDays: config.accessTokenTtlDays,
   });
+  const idempotency = new IdempotencyService(
+    new IdempotencyKeyRepository(knex),
+    redis && health ? new InProgressMarkers(redis, health, redisKeys) : null,
+    { ttlMs: config.idempotencyTtlHours * 3_600_000 },
+    logger.child({ component: 'idempotency' }),
+  );
+  idempotency.start();
   const usage = buildUsageServices(config, knex, { apiKeys, deliveryQueue: email.deliveryQueue, counters, logger });
 
   return {
@@ -214,6 +226,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     apiKeys,
     organizations,
     accounts,
+    idempotency,
     ...email,
     ...usage,
     close: () =>
@@ -225,6 +238,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
           requestBuckets: () => requestBuckets.close(),
           email: () => email.close(),
           lastUsed: () => lastUsed.stop(),
+          idempotency: () => idempotency.stop(),
           caches: () => {
             keyCache.close();
             orgCache.close();

@@ -34,6 +34,8 @@ export const ERRORS = {
   register_throttled: [429, 'Too many registrations from this address; retry after the time in Retry-After.'],
   too_many_webhooks: [409, 'The organization has the most webhooks allowed; delete one first.'],
   insufficient_scope: [403, "The API key's scopes do not allow this; details.required names the scope needed."],
+  idempotency_key_reused: [422, 'This Idempotency-Key was used for a request with another method, path or body; use a new key for new content.'],
+  idempotency_in_progress: [409, 'A request with this Idempotency-Key is still running; retry after the time in Retry-After.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -78,6 +78,8 @@ export interface Config {
     dnsServers: string[] | null;
     dnsTimeoutMs: number;
   };
+  /** How long the answer to a request with an Idempotency-Key is kept (IDEMPOTENCY_TTL_HOURS). */
+  idempotencyTtlHours: number;
 }
 
 export class ConfigError extends Error {}
@@ -162,6 +164,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       dnsServers: e.INBOUND_DNS_SERVERS ?? null,
       dnsTimeoutMs: e.INBOUND_DNS_TIMEOUT_MS,
     },
+    idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
   };
 }
 

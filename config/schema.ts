@@ -99,6 +99,8 @@ export const envSchema = z.object({
       return nodes ?? [];
     })
     .optional(),
+  // Idempotent writes (docs/api.md, "Idempotent requests"): how long a key's answer is kept.
+  IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
 });
 
 export interface RedisNode {
