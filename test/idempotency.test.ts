@@ -2,6 +2,7 @@ import test from 'ava';
 import { request as httpRequest } from 'node:http';
 import { idempotencyKeyHash } from '../app/domain/idempotency';
 import { eventually } from './helpers/eventually';
+import { RedisServer } from './helpers/redisServer';
 import { randomSuffix } from './helpers/services';
 import { SmtpReceiver } from './helpers/smtpReceiver';
 import { register, TestWorld, type Account, type Reply, type TestApp } from './helpers/testApp';
@@ -308,4 +309,30 @@ test.serial('GETs ignore the header: GET /v1/health and GET /v1/inboxes cost the
   t.deepEqual(await cost('/v1/health', {}), { mysql: 0, redis: 5 });
   t.deepEqual(await cost('/v1/inboxes', withKey), await cost('/v1/inboxes', {}));
   t.deepEqual(await app.deps.knex('idempotency_keys').where({ organization_id: account.orgId }).select('key_hash'), []);
+});
+
+test('Redis down: the database alone decides; a retry is still replayed and a reservation still holds the key', async (t) => {
+  const redis = await RedisServer.start();
+  const app = await world.start({ ...ENV(), REDIS_URL: redis.url });
+  // Redis comes back before the instance closes: BullMQ's worker only stops cleanly then.
+  t.teardown(async () => {
+    await redis.boot();
+    const queue = app.deps.deliveryQueue as unknown as { connected?: boolean };
+    for (let i = 0; i < 100 && queue.connected === false; i++) await new Promise((r) => setTimeout(r, 50));
+    await app.close();
+    await redis.stop();
+  });
+  const account = await register(app);
+  await redis.kill();
+  const create = () => app.post('/v1/inboxes', { auth: account.key, body: { name: 'Degraded' }, headers: { 'idempotency-key': 'while-redis-is-down' } });
+  const first = await create();
+  t.is(first.status, 201);
+  t.is(first.headers.get('sendook-degraded'), 'redis');
+  const again = await create();
+  t.is(again.headers.get('idempotent-replayed'), 'true');
+  t.deepEqual(again.body, first.body);
+  const claim = await app.deps.idempotency.claim({ organizationId: account.orgId, key: 'held', method: 'POST', url: '/v1/inboxes', body: {} });
+  t.is(claim.kind, 'run');
+  t.is((await app.post('/v1/inboxes', { auth: account.key, body: {}, headers: { 'idempotency-key': 'held' } })).body.code, 'idempotency_in_progress');
+  if (claim.kind === 'run') await claim.reservation.release();
 });
