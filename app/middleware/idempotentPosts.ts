@@ -3,7 +3,8 @@ import { Stream } from 'node:stream';
 import { isIdempotencyKey, isKeptStatus, type StoredAnswer } from '../domain/idempotency';
 import { ApiError } from '../errors';
 import { setHeader } from '../http/setHeader';
-import type { IdempotencyService, Reservation } from '../services/idempotency';
+import type { IdempotencyService } from '../services/idempotency';
+import type { IdempotencyReservation } from '../services/idempotencyReservation';
 import { errorEnvelope, toApiError } from './errorRenderer';
 
 const HEADER = 'idempotency-key';
@@ -43,7 +44,7 @@ async function runOnce(ctx: Context, next: Next, service: IdempotencyService, ke
 }
 
 /** Runs the request; keeps its answer when it is final, else gives the key back. */
-async function settle(ctx: Context, next: Next, reservation: Reservation): Promise<void> {
+async function settle(ctx: Context, next: Next, reservation: IdempotencyReservation): Promise<void> {
   try {
     await next();
   } catch (err) {

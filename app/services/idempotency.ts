@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { idempotencyKeyHash, requestFingerprint, type StoredAnswer } from '../domain/idempotency';
 import { newId } from '../lib/ids';
 import type { IdempotencyKeyRepository, IdempotencyRecord, KeyRef } from '../repositories/idempotencyKeys';
+import { IdempotencyReservation, type ReservationParts } from './idempotencyReservation';
 import type { InProgressMarkers } from './inProgressMarkers';
 
 /**
@@ -23,18 +24,10 @@ export interface IdempotentRequest {
 
 /** What to do with a request that carries an Idempotency-Key. */
 export type IdempotencyClaim =
-  | { kind: 'run'; reservation: Reservation }
+  | { kind: 'run'; reservation: IdempotencyReservation }
   | { kind: 'replay'; answer: StoredAnswer }
   | { kind: 'reused' }
   | { kind: 'in_progress' };
-
-interface Parts {
-  repo: IdempotencyKeyRepository;
-  markers: InProgressMarkers | null;
-  ttlMs: number;
-  inProgressMs: number;
-  logger: Logger;
-}
 
 /**
  * Idempotency-Key (docs/api.md, "Idempotent requests"): the first request with a key inserts its
@@ -43,7 +36,7 @@ interface Parts {
  * request; other content with the key is refused, and so is the key while its request runs.
  */
 export class IdempotencyService {
-  private readonly parts: Parts;
+  private readonly parts: ReservationParts;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(repo: IdempotencyKeyRepository, markers: InProgressMarkers | null, options: { ttlMs: number; inProgressMs?: number }, logger: Logger) {
@@ -91,7 +84,7 @@ export class IdempotencyService {
   }
 
   private run(ref: KeyRef, owner: string): IdempotencyClaim {
-    return { kind: 'run', reservation: new Reservation(this.parts, ref, owner) };
+    return { kind: 'run', reservation: new IdempotencyReservation(this.parts, ref, owner) };
   }
 
   /** Deletes the rows past their expiry (every instance does; the delete is idempotent). */
@@ -117,56 +110,4 @@ export class IdempotencyService {
 /** Dead: past its expiry, and answered or no longer renewed by a running request. */
 function isDead(record: IdempotencyRecord, now: number): boolean {
   return record.expiresAt <= now && (record.answer !== null || (record.lockedUntil ?? 0) <= now);
-}
-
-/**
- * A running request's hold on its key, renewed while it runs. `complete` keeps the answer,
- * `release` gives the key back (5xx, or an answer that cannot be kept). Neither throws: the
- * client's answer never depends on them, and a reservation they could not settle expires.
- */
-export class Reservation {
-  private readonly heartbeat: NodeJS.Timeout;
-
-  constructor(
-    private readonly parts: Parts,
-    readonly ref: KeyRef,
-    readonly owner: string,
-  ) {
-    this.heartbeat = setInterval(() => void this.renew(), Math.max(1, Math.floor(parts.inProgressMs / 3)));
-    this.heartbeat.unref();
-  }
-
-  async complete(answer: StoredAnswer): Promise<void> {
-    clearInterval(this.heartbeat);
-    const { repo, markers, ttlMs, logger } = this.parts;
-    try {
-      const kept = await repo.complete(this.ref, this.owner, answer, Date.now() + ttlMs);
-      if (!kept) logger.warn({ organizationId: this.ref.organizationId }, 'an idempotent request outlived its reservation; its answer is not kept');
-    } catch (err) {
-      logger.warn({ err, organizationId: this.ref.organizationId }, 'could not keep the answer of an idempotent request; its key is free again once the reservation expires');
-      return;
-    }
-    await markers?.drop(this.ref);
-  }
-
-  async release(): Promise<void> {
-    clearInterval(this.heartbeat);
-    const { repo, markers, logger } = this.parts;
-    try {
-      await repo.release(this.ref, this.owner);
-    } catch (err) {
-      logger.warn({ err, organizationId: this.ref.organizationId }, 'could not release an idempotency key; it is free again once the reservation expires');
-      return;
-    }
-    await markers?.drop(this.ref);
-  }
-
-  private async renew(): Promise<void> {
-    const { repo, inProgressMs, logger } = this.parts;
-    try {
-      await repo.renew(this.ref, this.owner, Date.now() + inProgressMs);
-    } catch (err) {
-      logger.warn({ err }, 'could not renew an idempotency reservation');
-    }
-  }
 }
