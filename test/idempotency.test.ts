@@ -1,6 +1,8 @@
 import test from 'ava';
 import { request as httpRequest } from 'node:http';
 import { idempotencyKeyHash } from '../app/domain/idempotency';
+import { IdempotencyKeyRepository } from '../app/repositories/idempotencyKeys';
+import { IdempotencyService } from '../app/services/idempotency';
 import { eventually } from './helpers/eventually';
 import { RedisServer } from './helpers/redisServer';
 import { randomSuffix } from './helpers/services';
@@ -335,4 +337,17 @@ test('Redis down: the database alone decides; a retry is still replayed and a re
   t.is(claim.kind, 'run');
   t.is((await app.post('/v1/inboxes', { auth: account.key, body: {}, headers: { 'idempotency-key': 'held' } })).body.code, 'idempotency_in_progress');
   if (claim.kind === 'run') await claim.reservation.release();
+});
+
+test('a running request renews its reservation, so a long request keeps its key past the expiry', async (t) => {
+  // The service on the world's database, with a 300 ms expiry instead of 60 s.
+  const service = new IdempotencyService(new IdempotencyKeyRepository(a.deps.knex), null, { ttlMs: 60_000, inProgressMs: 300 }, a.deps.logger);
+  const request = { organizationId: `org${randomSuffix()}`.padEnd(24, '0').slice(0, 24), key: 'long', method: 'POST', url: '/v1/inboxes', body: {} };
+  const running = await service.claim(request);
+  t.is(running.kind, 'run');
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  t.is((await service.claim(request)).kind, 'in_progress', 'renewed every 100 ms, so still held after 1 s');
+  if (running.kind === 'run') await running.reservation.complete({ status: 201, body: '{"ok":true}' });
+  t.deepEqual(await service.claim(request), { kind: 'replay', answer: { status: 201, body: '{"ok":true}' } });
+  t.is((await service.claim({ ...request, body: { other: true } })).kind, 'reused');
 });
