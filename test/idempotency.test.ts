@@ -281,3 +281,30 @@ test.serial('GETs ignore the header: GET /v1/health and GET /v1/inboxes cost the
   t.deepEqual(await cost('/v1/inboxes', withKey), await cost('/v1/inboxes', {}));
   t.deepEqual(await app.deps.knex('idempotency_keys').where({ organization_id: account.orgId }).select('key_hash'), []);
 });
+
+test('a secret shown once is not kept: the replay of a new API key or webhook is the object without it, and the row never held it', async (t) => {
+  const account = await register(a);
+  const create = () => a.post('/v1/api_keys', { auth: account.key, body: { name: 'once' }, headers: { 'idempotency-key': 'new-key' } });
+  const first = await create();
+  t.is(first.status, 201);
+  t.regex(first.body.key, /^sndk_/);
+  const replay = await create();
+  t.is(replay.headers.get('idempotent-replayed'), 'true');
+  t.false('key' in replay.body);
+  const { key: _, ...withoutSecret } = first.body;
+  t.deepEqual(replay.body, withoutSecret);
+  const keys = await a.get('/v1/api_keys', { auth: account.key });
+  t.is(keys.body.filter((k: { name: string }) => k.name === 'once').length, 1);
+
+  const hook = () => a.post('/v1/webhooks', { auth: account.key, body: { url: hooks.url('/never-called'), events: ['message.sent'] }, headers: { 'idempotency-key': 'new-hook' } });
+  const created = await hook();
+  t.is(created.status, 201);
+  const again = await hook();
+  t.is(again.headers.get('idempotent-replayed'), 'true');
+  t.is(again.body.id, created.body.id);
+  t.false('secret' in again.body);
+
+  const kept = (await a.deps.knex('idempotency_keys').where({ organization_id: account.orgId }).select('body')).map((r: { body: string }) => r.body).join('\n');
+  t.false(kept.includes(first.body.key));
+  t.false(kept.includes(created.body.secret));
+});

@@ -34,6 +34,21 @@ export function requestFingerprint(method: string, url: string, body: unknown): 
   return hash('sha256', `${method.toUpperCase()} ${url}\n${bodyHash}`, 'hex');
 }
 
+/**
+ * Secrets an answer shows once: a new API key's `key` (POST /api_keys, /api_keys/:id/roll) and a
+ * new webhook's signing `secret` (POST /webhooks). They are never kept: the database holds only a
+ * key's SHA-256, and a secret is shown once. A replay answers the object without them.
+ */
+const ONE_TIME_SECRETS = ['key', 'secret', 'token'];
+
+/** The JSON to keep for an answer: `body` without its one-time secrets. */
+export function keptBody(body: unknown): string {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return JSON.stringify(body);
+  const kept: Record<string, unknown> = { ...body };
+  for (const field of ONE_TIME_SECRETS) if (typeof kept[field] === 'string') delete kept[field];
+  return JSON.stringify(kept);
+}
+
 /** The answer kept for a key: replayed as it is, with `Idempotent-Replayed: true`. */
 export interface StoredAnswer {
   status: number;

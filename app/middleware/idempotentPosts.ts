@@ -1,6 +1,6 @@
 import type { Context, Middleware, Next } from 'koa';
 import { Stream } from 'node:stream';
-import { isIdempotencyKey, isKeptStatus, type StoredAnswer } from '../domain/idempotency';
+import { isIdempotencyKey, isKeptStatus, keptBody, type StoredAnswer } from '../domain/idempotency';
 import { ApiError } from '../errors';
 import { setHeader } from '../http/setHeader';
 import type { IdempotencyService } from '../services/idempotency';
@@ -58,11 +58,16 @@ async function settle(ctx: Context, next: Next, reservation: IdempotencyReservat
   await (answer ? reservation.complete(answer) : reservation.release());
 }
 
-/** The answer as the client gets it, if it is JSON and final; null otherwise. */
+/** The answer as the client gets it (less one-time secrets), if it is JSON and final; null otherwise. */
 function answerOf(ctx: Context): StoredAnswer | null {
   const body: unknown = ctx.body;
   // No body: no route matched, and the renderer answers 404 after this step.
   if (body === undefined || body === null || Buffer.isBuffer(body) || body instanceof Stream || !isKeptStatus(ctx.status)) return null;
-  if (typeof body === 'string') return ctx.response.is('json') ? { status: ctx.status, body } : null;
-  return { status: ctx.status, body: JSON.stringify(body) };
+  if (typeof body !== 'string') return { status: ctx.status, body: keptBody(body) };
+  if (!ctx.response.is('json')) return null;
+  try {
+    return { status: ctx.status, body: keptBody(JSON.parse(body)) };
+  } catch {
+    return null;
+  }
 }

@@ -94,7 +94,7 @@ export const PARAMETERS: Record<string, Json> = {
     in: 'header',
     required: false,
     description:
-      'Makes a retry safe: the first request with a key runs and its answer (2xx or 4xx other than 429) is kept for IDEMPOTENCY_TTL_HOURS (24 by default); the same request again gets that answer with `Idempotent-Replayed: true` and has no other effect. The same key with another method, path or body: 422 `idempotency_key_reused`; while the first still runs: 409 `idempotency_in_progress`. Keys belong to the organization.',
+      "Makes a retry safe: the first request with a key runs and its answer (2xx or 4xx other than 429) is kept for IDEMPOTENCY_TTL_HOURS (24 by default); the same request again gets that answer with `Idempotent-Replayed: true` and has no other effect. The same key with another method, path or body: 422 `idempotency_key_reused`; while the first still runs: 409 `idempotency_in_progress`. Keys belong to the organization. A secret shown once (a new key's `key`, a new webhook's `secret`) is not kept: its replay is the object without it.",
     schema: { type: 'string', minLength: 1, maxLength: 255, pattern: IDEMPOTENCY_KEY_PATTERN.source },
   },
 };

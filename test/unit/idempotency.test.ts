@@ -1,5 +1,5 @@
 import test from 'ava';
-import { canonicalBody, idempotencyKeyHash, isIdempotencyKey, isKeptStatus, requestFingerprint } from '../../app/domain/idempotency';
+import { canonicalBody, idempotencyKeyHash, isIdempotencyKey, isKeptStatus, keptBody, requestFingerprint } from '../../app/domain/idempotency';
 
 test('an Idempotency-Key is 1 to 255 printable ASCII characters', (t) => {
   for (const good of ['a', ' ', '~', 'x'.repeat(255), '550e8400-e29b-41d4-a716-446655440000', 'order 17 / "retry"']) t.true(isIdempotencyKey(good), good);
@@ -30,4 +30,11 @@ test('keys are compared byte for byte (by hash): case and trailing spaces make a
 test('2xx and 4xx answers are kept; 429 and 5xx are not', (t) => {
   for (const kept of [200, 201, 400, 403, 404, 409, 422]) t.true(isKeptStatus(kept), String(kept));
   for (const not of [429, 500, 502, 503]) t.false(isKeptStatus(not), String(not));
+});
+
+test('the kept body leaves out the secrets an answer shows once', (t) => {
+  t.is(keptBody({ id: 'k', name: 'n', key: 'sndk_secret' }), '{"id":"k","name":"n"}');
+  t.is(keptBody({ id: 'w', secret: 'whsec' }), '{"id":"w"}');
+  t.is(keptBody({ id: 'm', subject: 'key', key: null }), '{"id":"m","subject":"key","key":null}', 'only string values are secrets');
+  t.is(keptBody([{ key: 'x' }]), '[{"key":"x"}]');
 });
