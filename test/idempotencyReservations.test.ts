@@ -3,7 +3,8 @@ import { idempotencyKeyHash } from '../app/domain/idempotency';
 import { IdempotencyKeyRepository } from '../app/repositories/idempotencyKeys';
 import { IdempotencyService } from '../app/services/idempotency';
 import { RedisServer } from './helpers/redisServer';
-import { randomSuffix } from './helpers/services';
+import { MYSQL_SERVER_URL, randomSuffix } from './helpers/services';
+import { mysqlProxy } from './helpers/tcpProxy';
 import { SmtpReceiver } from './helpers/smtpReceiver';
 import { register, TestWorld, type Account, type Reply, type TestApp } from './helpers/testApp';
 
@@ -110,4 +111,26 @@ test('a running request renews its reservation, so a long request keeps its key 
   if (running.kind === 'run') await running.reservation.complete({ status: 201, body: '{"ok":true}' });
   t.deepEqual(await service.claim(request), { kind: 'replay', answer: { status: 201, body: '{"ok":true}' } });
   t.is((await service.claim({ ...request, body: { other: true } })).kind, 'reused');
+});
+
+test('MySQL down: a request with a key is 503 and holds nothing; once MySQL is back the retry runs', async (t) => {
+  const { proxy, url: viaProxy } = await mysqlProxy(world.databaseUrl, MYSQL_SERVER_URL);
+  t.teardown(() => proxy.cut());
+  const app = await world.start({ ...ENV(), MYSQL_URL: viaProxy, MYSQL_CONNECT_TIMEOUT_MS: '2000', MYSQL_ACQUIRE_TIMEOUT_MS: '3000' });
+  const account = await register(app);
+  t.is((await app.get('/v1/health', { auth: account.key })).status, 200, 'the key is cached');
+  const create = () => app.post('/v1/inboxes', { auth: account.key, body: { name: 'Outage' }, headers: { 'idempotency-key': 'during-outage' } });
+
+  await proxy.cut();
+  // Without the row nothing may run: a send could not be told from its retry.
+  const refused = await create();
+  t.is(refused.status, 503);
+  t.is(refused.body.code, 'service_unavailable');
+  t.is(await app.deps.redis!.exists(app.deps.redisKeys.idempotency(account.orgId, idempotencyKeyHash('during-outage'))), 0, 'no marker left behind');
+
+  await proxy.restore();
+  const retried = await create();
+  t.is(retried.status, 201);
+  t.is(retried.headers.get('idempotent-replayed'), null);
+  t.is((await create()).headers.get('idempotent-replayed'), 'true');
 });

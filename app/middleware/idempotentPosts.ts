@@ -28,6 +28,8 @@ export function idempotentPosts(service: IdempotencyService): Middleware {
 }
 
 async function runOnce(ctx: Context, next: Next, service: IdempotencyService, key: string): Promise<void> {
+  // Fails closed: when the database does not answer, the claim throws (503) and nothing runs,
+  // since a request that ran without its row could not be told from its retry.
   const claim = await service.claim({ organizationId: ctx.state.organization!.id, key, method: ctx.method, url: ctx.originalUrl, body: ctx.request.body });
   if (claim.kind === 'reused') throw new ApiError('idempotency_key_reused');
   if (claim.kind === 'in_progress') throw new ApiError('idempotency_in_progress', undefined, undefined, { 'Retry-After': '1' });
