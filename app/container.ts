@@ -29,6 +29,9 @@ import { LastUsedTracker } from './services/lastUsed';
 import { OrganizationService } from './services/organizations';
 import { LeasedBucketFamily } from './services/leasedBucketFamily';
 import { BucketFamily, type RequestBuckets } from './services/rateLimits';
+import { IdempotencyKeyRepository } from './repositories/idempotencyKeys';
+import { IdempotencyService } from './services/idempotency';
+import { InProgressMarkers } from './services/inProgressMarkers';
 import { buildUsageServices, type UsageServices } from './usageServices';
 
 /** Everything the app needs, built once by the composition root and passed to createApp. */
@@ -58,6 +61,8 @@ export interface Deps extends EmailServices, UsageServices, DomainServices {
   apiKeys: ApiKeyService;
   organizations: OrganizationService;
   accounts: AccountService;
+  /** Idempotency-Key on POSTs: kept answers in the database, in-progress markers in Redis. */
+  idempotency: IdempotencyService;
   close(): Promise<void>;
 }
 
@@ -199,6 +204,13 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     registerBudget: config.registerLimit,
     tokenTtlDays: config.accessTokenTtlDays,
   });
+  const idempotency = new IdempotencyService(
+    new IdempotencyKeyRepository(knex),
+    redis && health ? new InProgressMarkers(redis, health, redisKeys) : null,
+    { ttlMs: config.idempotencyTtlHours * 3_600_000 },
+    logger.child({ component: 'idempotency' }),
+  );
+  idempotency.start();
   const usage = buildUsageServices(config, knex, { apiKeys, deliveryQueue: email.deliveryQueue, counters, logger });
   const domains = buildDomainServices(config, knex, { events: email.events, redis, redisKeys, logger });
 
@@ -223,6 +235,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     apiKeys,
     organizations,
     accounts,
+    idempotency,
     ...email,
     ...usage,
     domains: domains.domains,
@@ -238,6 +251,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
           requestBuckets: () => requestBuckets.close(),
           email: () => email.close(),
           lastUsed: () => lastUsed.stop(),
+          idempotency: () => idempotency.stop(),
           caches: () => {
             keyCache.close();
             orgCache.close();

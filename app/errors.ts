@@ -39,6 +39,8 @@ export const ERRORS = {
   not_configured: [503, 'This server is not configured for this: SECRETS_KEY is not set.'],
   domain_key_unreadable: [500, "The domain's DKIM key cannot be decrypted with this server's SECRETS_KEY; nothing was sent. The operator must restore the SECRETS_KEY the key was stored with."],
   domain_not_verified: [403, 'The address is not on the default domain or on a verified domain of this organization.'],
+  idempotency_key_reused: [422, 'This Idempotency-Key was used for a request with another method, path or body; use a new key for new content.'],
+  idempotency_in_progress: [409, 'A request with this Idempotency-Key is still running; retry after the time in Retry-After.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -7,6 +7,7 @@ import { attachOrganization } from './middleware/attachOrganization';
 import { authenticateApiKey } from './middleware/authenticateApiKey';
 import { extractApiKey } from './middleware/extractApiKey';
 import { hotRoutes } from './middleware/hotRoutes';
+import { idempotentPosts } from './middleware/idempotentPosts';
 import { jsonBody } from './middleware/jsonBody';
 import { mailBody } from './middleware/mailBody';
 import { rateLimitOrganization } from './middleware/rateLimitOrganization';
@@ -41,6 +42,7 @@ export function v1Pipeline(deps: Deps, apiKeyStrategy: ApiKeyStrategy): Middlewa
     hotRoutes(routers, ['/v1/health']), // 6a. GET of the busiest static routes: the router's own handler, without its matching
     mailBody(deps.config.mail.bodyLimit), // send and reply: MESSAGE_BODY_LIMIT, for attachments
     jsonBody(deps.config.http.bodyLimit),
+    idempotentPosts(deps.idempotency), // POST with Idempotency-Key: replay, refuse, or run once and keep the answer
     routers.routes() as Middleware, // 6b.
     routers.allowedMethods({ throw: true }) as Middleware,
   ]);

@@ -98,6 +98,8 @@ export interface Config {
   };
   /** Signs mail from DEFAULT_EMAIL_DOMAIN (DEFAULT_DKIM_*); null: that mail goes out unsigned. */
   defaultDkim: DkimSettings | null;
+  /** How long the answer to a request with an Idempotency-Key is kept (IDEMPOTENCY_TTL_HOURS). */
+  idempotencyTtlHours: number;
 }
 
 export class ConfigError extends Error {}
@@ -187,6 +189,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     secretsKey: e.SECRETS_KEY ?? null,
     domains: domainsOf(e.MAIL_HOSTNAME, e.SPF_INCLUDE, e.DNS_SERVERS, e.DOMAIN_RECHECK_HOURS),
     defaultDkim,
+    idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
   };
 }
 

@@ -139,6 +139,8 @@ export const envSchema = z.object({
     .optional(),
   DEFAULT_DKIM_PRIVATE_KEY: z.string().optional(),
   DEFAULT_DKIM_PRIVATE_KEY_FILE: z.string().optional(),
+  // Idempotent writes (docs/api.md, "Idempotent requests"): how long a key's answer is kept.
+  IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
 });
 
 /** 32 bytes from 64 hex characters or from base64 (either alphabet, padded or not); null otherwise. */

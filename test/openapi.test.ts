@@ -148,3 +148,25 @@ test('insufficient_scope is documented on /v1 operations only: a token is bound 
   t.false('403' in doc.paths['/organizations/{orgId}/api_keys'].post.responses);
   t.false('403' in doc.paths['/organizations/{orgId}/api_keys/{id}/roll'].post.responses);
 });
+
+test('every POST of an organization (under /v1 and /organizations/{orgId}) lists Idempotency-Key and its answers; nothing else does', (t) => {
+  const doc = buildDocument() as any;
+  t.like(doc.components.parameters['Idempotency-Key'], { in: 'header', required: false, schema: { minLength: 1, maxLength: 255 } });
+  let posts = 0;
+  for (const [path, ops] of Object.entries<Record<string, any>>(doc.paths)) {
+    for (const [method, op] of Object.entries<any>(ops)) {
+      const where = `${method} ${path}`;
+      const listed = op.parameters.some((p: { $ref?: string }) => p.$ref === '#/components/parameters/Idempotency-Key');
+      const expected = method === 'post' && (path.startsWith('/v1/') || path.startsWith('/organizations/{orgId}/'));
+      t.is(listed, expected, where);
+      if (!expected) continue;
+      posts++;
+      t.regex(op.responses['422'].description, /idempotency_key_reused/, where);
+      t.regex(op.responses['409'].description, /idempotency_in_progress/, where);
+      t.truthy(op.responses['409'].headers['Retry-After'], where);
+      const success = op.responses['201'] ?? op.responses['200'];
+      t.truthy(success.headers['Idempotent-Replayed'], where);
+    }
+  }
+  t.true(posts >= 10, `${posts} POST operations`);
+});

@@ -66,6 +66,8 @@ export interface RequestLogLine {
   userAgent: string;
   durationMs: number;
   requestId: string;
+  /** Answered with the kept answer of an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
 }
 
 export type RejectionReason = 'inactive' | 'expired' | 'deleted';

@@ -17,6 +17,8 @@ declare module 'koa' {
     user?: User;
     accessTokenId?: string;
     role?: MemberRole;
+    /** Answered with the kept answer of an earlier request with the same Idempotency-Key. */
+    replayed?: boolean;
   }
 }
 

@@ -29,6 +29,7 @@ export function serializeRequestLog(l: RequestLogLine) {
     userAgent: l.userAgent,
     durationMs: l.durationMs,
     requestId: l.requestId,
+    replayed: l.replayed,
     createdAt: at,
     updatedAt: at,
   };

@@ -36,10 +36,20 @@ export class RedisKeys {
   limiterPrefix(family: 'org' | 'send' | 'authfail' | 'login' | 'register' | 'smtp'): string {
     return `${this.prefix}rl:${family}`;
   }
+
   /** Held by the instance re-checking verified domains this interval (DOMAIN_RECHECK_HOURS). */
   get domainRecheckLock(): string {
     return `${this.prefix}lock:domain-recheck`;
   }
+
+  /**
+   * Marks an Idempotency-Key as in progress (a request with it is running), with an expiry, so
+   * that a retry during the run gets its 409 from Redis. One key per command: no hash tag.
+   */
+  idempotency(orgId: string, keyHash: string): string {
+    return `${this.prefix}idem:${orgId}:${keyHash}`;
+  }
+
   /** One bucket, as rate-limiter-flexible names it, for code that scripts it itself (lease mode). */
   bucket(family: 'org' | 'send' | 'authfail' | 'login', id: string): string {
     return `${this.limiterPrefix(family)}:${id}`;

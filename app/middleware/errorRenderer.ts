@@ -26,12 +26,7 @@ export function errorRenderer(logger: Logger, settled?: SettledObserver): Middle
     const apiError = toApiError(err);
     if (apiError.status >= 500 && apiError.code !== 'not_implemented') logger.error({ err, requestId: ctx.state.requestId }, 'request failed');
     ctx.status = apiError.status;
-    sendJson(ctx, {
-      error: apiError.message,
-      code: apiError.code,
-      requestId: ctx.state.requestId,
-      ...(apiError.details ? { details: apiError.details } : {}),
-    });
+    sendJson(ctx, errorEnvelope(apiError, ctx.state.requestId));
     if (apiError.status === 401) ctx.set('WWW-Authenticate', NO_CREDENTIALS.has(apiError.code) ? WWW_AUTHENTICATE_BARE : WWW_AUTHENTICATE);
     if (apiError.headers) ctx.set(apiError.headers);
   }
@@ -57,7 +52,13 @@ export function errorRenderer(logger: Logger, settled?: SettledObserver): Middle
   };
 }
 
-function toApiError(err: unknown): ApiError {
+/** The body an error is answered with (contract section 4). */
+export function errorEnvelope(apiError: ApiError, requestId: string) {
+  return { error: apiError.message, code: apiError.code, requestId, ...(apiError.details ? { details: apiError.details } : {}) };
+}
+
+/** What the client is answered for `err`: its ApiError, 503 for a broken dependency, else 500. */
+export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof UnavailableError || isConnectionError(err)) return new ApiError('service_unavailable');
   // Errors raised by Koa and its body parser for the client's input carry an HTTP status; a 501

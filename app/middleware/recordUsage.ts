@@ -30,6 +30,7 @@ export function recordUsage(recorder: UsageRecorder, routes: RouteNames): Settle
       durationMs: performance.now() - startedAt,
       requestId: ctx.state.requestId,
       rateLimited: status === 429 && rateLimit && !rateLimit.allowed ? { limit: rateLimit.limit, resetAt: at + rateLimit.resetSeconds * 1000 } : null,
+      replayed: ctx.state.replayed,
     });
   };
 }

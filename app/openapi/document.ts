@@ -1,4 +1,4 @@
-import { HEADERS, operation } from './operation';
+import { HEADERS, operation, PARAMETERS } from './operation';
 import type { RouteScopes } from './routeScopes';
 import { routeCatalogue, type RouteDoc } from './routes';
 import { SchemaConverter } from './schemas';
@@ -57,6 +57,7 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[] = routeCatalogu
       },
       schemas: schemas.components(),
       headers: HEADERS,
+      parameters: PARAMETERS,
     },
   };
 }

@@ -225,6 +225,7 @@ export const requestLogObject = z
     userAgent: z.string(),
     durationMs: z.number().int(),
     requestId: z.string().describe('the X-Request-Id of the response'),
+    replayed: z.boolean().describe('answered with the kept answer of an earlier request with the same Idempotency-Key'),
     createdAt: time,
     updatedAt: time,
   })

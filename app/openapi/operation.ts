@@ -1,3 +1,4 @@
+import { IDEMPOTENCY_KEY_PATTERN } from '../domain/idempotency';
 import { ERRORS, type ErrorCode } from '../errors';
 import { ID_PATTERN } from '../lib/ids';
 import { NO_SCOPE } from '../http/requireScope';
@@ -32,13 +33,17 @@ export function operation(route: RouteDoc, schemas: SchemaConverter, scopes: Rou
   if (route.query) codes.push(...IMPLIED.query);
   // Every response to an authenticated /v1 request carries the bucket's headers, errors included.
   const limited = route.auth === 'apiKey' || route.metered === true;
+  // POSTs of an organization (its key, or a member under /organizations/:orgId) take an
+  // Idempotency-Key (app/middleware/idempotentPosts.ts); any of their answers below 500 may be a replay.
+  const idempotent = route.method === 'post' && limited;
+  if (idempotent) codes.push(...IDEMPOTENT_CODES);
 
   const responses: Record<string, Json> = {};
   for (const r of [route.response, ...(route.otherResponses ?? [])]) {
     const body = r.schema ? schemas.output(r.schema) : { type: 'object' };
     responses[r.status] = {
       description: r.description,
-      headers: headers(limited),
+      headers: { ...headers(limited), ...(idempotent ? { 'Idempotent-Replayed': ref('headers', 'Idempotent-Replayed') } : {}) },
       content: { 'application/json': { schema: r.list ? { type: 'array', items: body } : body } },
     };
   }
@@ -48,7 +53,8 @@ export function operation(route: RouteDoc, schemas: SchemaConverter, scopes: Rou
       headers: {
         ...headers(limited && status !== 401),
         ...(status === 401 ? { 'WWW-Authenticate': ref('headers', 'WWW-Authenticate') } : {}),
-        ...(status === 429 ? { 'Retry-After': ref('headers', 'Retry-After') } : {}),
+        ...(status === 429 || (status === 409 && group.includes('idempotency_in_progress')) ? { 'Retry-After': ref('headers', 'Retry-After') } : {}),
+        ...(idempotent && status < 500 ? { 'Idempotent-Replayed': ref('headers', 'Idempotent-Replayed') } : {}),
       },
       content: { 'application/json': { schema: ref('schemas', 'Error') } },
     };
@@ -62,7 +68,7 @@ export function operation(route: RouteDoc, schemas: SchemaConverter, scopes: Rou
     // OpenAPI 3.1 lets a non-OAuth scheme list "role names" in a requirement: the scope goes there too.
     security: route.auth === 'none' ? [] : [{ [route.auth]: scope ? [scope] : [] }],
     ...(declared ? { 'x-required-scope': scope ?? null } : {}),
-    parameters: [...params.map(pathParameter), ...(route.query ? queryParameters(schemas.input(route.query)) : [])],
+    parameters: [...params.map(pathParameter), ...(route.query ? queryParameters(schemas.input(route.query)) : []), ...(idempotent ? [ref('parameters', 'Idempotency-Key')] : [])],
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemas.input(route.body) } } } } : {}),
     responses,
   };
@@ -77,8 +83,23 @@ export const HEADERS: Record<string, Json> = {
   'RateLimit-Policy': { description: 'The budget, e.g. `1000;w=60` (points per window of seconds).', schema: { type: 'string' } },
   'Sendook-Degraded': { description: '`redis` while Redis does not answer and an in-process fallback bucket decided.', schema: { type: 'string', enum: ['redis'] } },
   'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } },
+  'Idempotent-Replayed': { description: '`true` when this is the kept answer of an earlier request with the same `Idempotency-Key`, replayed.', schema: { type: 'string', enum: ['true'] } },
   'WWW-Authenticate': { description: '`Bearer realm="sendook", error="invalid_token"`; without the error code when no credentials were sent (RFC 6750 §3.1)', schema: { type: 'string' } },
 };
+
+/** components.parameters */
+export const PARAMETERS: Record<string, Json> = {
+  'Idempotency-Key': {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    description:
+      "Makes a retry safe: the first request with a key runs and its answer (2xx or 4xx other than 429) is kept for IDEMPOTENCY_TTL_HOURS (24 by default); the same request again gets that answer with `Idempotent-Replayed: true` and has no other effect. The same key with another method, path or body: 422 `idempotency_key_reused`; while the first still runs: 409 `idempotency_in_progress`. Keys belong to the organization. A secret shown once (a new key's `key`, a new webhook's `secret`) is not kept: its replay is the object without it.",
+    schema: { type: 'string', minLength: 1, maxLength: 255, pattern: IDEMPOTENCY_KEY_PATTERN.source },
+  },
+};
+
+const IDEMPOTENT_CODES: ErrorCode[] = ['validation_failed', 'idempotency_key_reused', 'idempotency_in_progress'];
 
 function headers(rateLimited: boolean): Json {
   const names = ['X-Request-Id', ...(rateLimited ? RATE_LIMIT_HEADERS : [])];
@@ -104,6 +125,6 @@ function queryParameters(schema: Json): Json[] {
   return Object.entries(properties).map(([name, property]) => ({ name, in: 'query', required: required.has(name), schema: property }));
 }
 
-function ref(kind: 'schemas' | 'headers', name: string): Json {
+function ref(kind: 'schemas' | 'headers' | 'parameters', name: string): Json {
   return { $ref: `#/components/${kind}/${name}` };
 }

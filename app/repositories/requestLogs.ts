@@ -16,6 +16,7 @@ interface RequestLogRow {
   user_agent: string;
   duration_ms: number;
   request_id: string;
+  replayed: boolean | number;
 }
 
 export interface RequestLogFilter {
@@ -45,6 +46,7 @@ export class RequestLogRepository {
           user_agent: l.userAgent,
           duration_ms: l.durationMs,
           request_id: l.requestId,
+          replayed: l.replayed,
         })),
         )
         // A batch retried after a fault that hid its success: the lines already stored stay once.
@@ -71,6 +73,8 @@ export class RequestLogRepository {
       userAgent: r.user_agent,
       durationMs: Number(r.duration_ms),
       requestId: r.request_id,
+      // MySQL and SQLite answer booleans as 0/1.
+      replayed: Boolean(r.replayed),
     }));
   }
 

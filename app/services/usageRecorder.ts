@@ -19,6 +19,8 @@ export interface UsageSample {
   requestId: string;
   /** The organization's bucket ran out on this request. */
   rateLimited: { limit: number; resetAt: number } | null;
+  /** Answered from an Idempotency-Key's kept answer (the request log shows it). */
+  replayed?: boolean;
 }
 
 export interface UsageCell {
@@ -194,6 +196,7 @@ export class UsageRecorder {
       userAgent,
       durationMs: Math.round(s.durationMs),
       requestId: s.requestId.slice(0, FIELD_LIMITS.requestId),
+      replayed: s.replayed === true,
     });
   }
 }

@@ -6,6 +6,7 @@ import * as keyLifecycle from './004_key_lifecycle';
 import * as inbound from './005_inbound';
 import * as hardening from './006_hardening';
 import * as domains from './007_domains';
+import * as idempotency from './008_idempotency';
 
 // Migrations are listed in code rather than discovered on disk, so the same list runs from
 // TypeScript (tests, tsx) and from the compiled dist/ without a loader. Append, never reorder.
@@ -17,6 +18,7 @@ const migrations: Record<string, Knex.Migration> = {
   '005_inbound': inbound,
   '006_hardening': hardening,
   '007_domains': domains,
+  '008_idempotency': idempotency,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

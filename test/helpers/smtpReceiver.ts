@@ -17,6 +17,8 @@ export const REJECT_PREFIX = 'reject-';
 /** A real SMTP server (smtp-server) on a free port that keeps what it receives. */
 export class SmtpReceiver {
   readonly mails: ReceivedMail[] = [];
+  /** Recipient address → how many more messages to it are refused at DATA with 554. */
+  private readonly refusals = new Map<string, number>();
 
   private constructor(
     private readonly server: SMTPServer,
@@ -35,7 +37,7 @@ export class SmtpReceiver {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           // Tests run concurrently: a refusal is asked for by the recipient, not by a shared flag.
-          if (session.envelope.rcptTo.some((r) => r.address.startsWith(REJECT_PREFIX))) {
+          if (session.envelope.rcptTo.some((r) => r.address.startsWith(REJECT_PREFIX) || receiver?.refused(r.address))) {
             return callback(Object.assign(new Error('Message rejected by test server'), { responseCode: 554 }));
           }
           const raw = Buffer.concat(chunks).toString('utf8');
@@ -53,6 +55,17 @@ export class SmtpReceiver {
     const { port } = server.server.address() as AddressInfo;
     receiver = new SmtpReceiver(server, `smtp://127.0.0.1:${port}`);
     return receiver;
+  }
+
+  /** Refuses the next `times` messages to `address` (554 at DATA), then accepts again. */
+  refuseNext(address: string, times = 1): void {
+    this.refusals.set(address, times);
+  }
+
+  private refused(address: string): boolean {
+    const left = this.refusals.get(address) ?? 0;
+    if (left > 0) this.refusals.set(address, left - 1);
+    return left > 0;
   }
 
   /** The mail whose Message-ID header is `messageId`. */

@@ -43,6 +43,7 @@ export async function inspectRedis(ctx: InspectContext): Promise<Report> {
     family('rl:register', `${keys.limiterPrefix('register')}:`, `${keys.limiterPrefix('register')}:<address>`),
     family('bull', `${keys.bullPrefix}:`, `${keys.bullPrefix}:webhooks:…`),
     family('lock:domain-recheck', keys.domainRecheckLock, keys.domainRecheckLock),
+    family('idem', keys.idempotency('', '').slice(0, -1), keys.idempotency('<orgId>', '<sha256>')),
   ];
   const other = family('other', keys.prefix, `${keys.prefix}… (not in the layout)`);
   const examples: string[] = [];

@@ -5,6 +5,7 @@ import { ApiError } from '../../errors';
 import { pageQuery } from '../../http/schemas';
 import { serializeOrganization } from '../../http/serializers';
 import { validate } from '../../http/validation';
+import { idempotentPosts } from '../../middleware/idempotentPosts';
 import { rateLimitOrganization } from '../../middleware/rateLimitOrganization';
 import { requireMembership } from '../../middleware/requireMembership';
 import { requireUser } from '../../middleware/requireUser';
@@ -45,8 +46,8 @@ export function organizationsRouter(deps: Deps, passport: Passport): Router {
   });
 
   // The resource routers draw from the organization's request bucket, as under /v1: a token is
-  // no way around the budget.
-  const metered = [member, rateLimitOrganization(deps.requestBuckets, organizations)];
+  // no way around the budget. Their POSTs take an Idempotency-Key as under /v1 too.
+  const metered = [member, rateLimitOrganization(deps.requestBuckets, organizations), idempotentPosts(deps.idempotency)];
   router.use('/:orgId/api_keys', ...metered, apiKeysRouter(deps).routes());
   router.use('/:orgId/inboxes', ...metered, inboxesRouter(deps).routes());
   router.use('/:orgId/webhooks', ...metered, webhooksRouter(deps).routes());
