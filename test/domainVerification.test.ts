@@ -186,7 +186,7 @@ test('the re-check runs by itself every DOMAIN_RECHECK_HOURS', async (t) => {
   dns.remove(domain.name);
   const [event] = await receiver.waitFor(path, 1, (d) => d.body?.event === 'domain.unverified', 30_000);
   t.is(event!.body.payload.domain.name, domain.name);
-  t.like(statusesOf(event!.body.payload.domain.records), { mx: 'failed', spf: 'failed' });
+  t.like(statusesOf(event!.body.payload.domain.records), { mx: 'failed', spf: 'failed' }, JSON.stringify(event!.body.payload.domain));
 });
 
 test('a resolver that does not answer changes nothing: a verified domain stays verified', async (t) => {
@@ -299,4 +299,21 @@ test('embedded (SQLite, no Redis): verify, the re-check with its in-process lock
   t.true((await embedded.get(`/v1/domains/${domain.id}`, { auth: account.key })).body.verified, 'the lock holds for the interval: no second round');
   await embedded.deps.domainRechecker.runNow();
   t.false((await embedded.get(`/v1/domains/${domain.id}`, { auth: account.key })).body.verified);
+});
+
+test('a check overtaken by a newer one is dropped: it neither overwrites the statuses nor re-verifies', async (t) => {
+  const account = await register(app);
+  const domain = await addDomain(account);
+  publishRecords(dns, domain.records);
+  t.true((await verify(account, domain.name)).body.verified);
+  const stale = await app.deps.domains.get(account.orgId, domain.id);
+  dns.removeMx(domain.name);
+  t.false((await verify(account, domain.name)).body.verified);
+  dns.mx(domain.name, TEST_MAIL_HOSTNAME);
+  // The copy read before the second check: its outcome (all found) must not land.
+  await app.deps.domains.recheck(stale);
+  const now = await app.get(`/v1/domains/${domain.id}`, { auth: account.key });
+  t.false(now.body.verified);
+  t.is(statusesOf(now.body.records).mx, 'failed');
+  t.true((await verify(account, domain.name)).body.verified, 'a fresh check verifies it again');
 });
