@@ -9,6 +9,7 @@ import { runCloseSteps } from './lib/closeSteps';
 import { buildEmailServices, type EmailServices } from './emailServices';
 import { Counters } from './infra/counters';
 import { errorSerializer } from './infra/errorLog';
+import { bufferedStdout } from './infra/logDestination';
 import { prettyDestination } from './infra/prettyLogs';
 import { createCommandClient, createSubscriberClient, onSubscriptionGap, type RedisClient } from './infra/redisClients';
 import { RedisHealth } from './infra/redisHealth';
@@ -249,6 +250,5 @@ export function createLogger(config: Config, destination?: DestinationStream): L
     // Errors without the values of a failed statement (secrets, hashes, message bodies).
     serializers: { err: errorSerializer },
   };
-  const out = destination ?? prettyDestination(config);
-  return out ? pino(options, out) : pino(options);
+  return pino(options, destination ?? prettyDestination(config) ?? bufferedStdout());
 }
