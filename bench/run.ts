@@ -76,7 +76,7 @@ async function main(): Promise<void> {
         return { api, bare: ref.server, fresh: { api: fresh, bare: ref.fresh } };
       };
       const load = scenario.load(fixtures);
-      log(`${scenario.name}: ${scenario.title} (${pairs} ${headToHead ? 'rounds' : 'pairs'})`);
+      log(`${scenario.name}: ${scenario.title} (${pairs} ${headToHead ? 'joint runs' : 'pairs'})`);
       const m = await measure(load, servers, status, pairs, options.connections, headToHead);
       const keys = { mode: load.keys.mode, distinct: load.keys.keys.length };
       const reference = scenario.reference ?? BARE_KOA;
