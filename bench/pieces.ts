@@ -11,8 +11,9 @@ import { loadConfig } from '../config';
 /**
  * `npx tsx bench/pieces.ts`: the CPU time of each piece of the warm /v1 path, measured one by one,
  * before and after its cheaper form, each in a loop of its own. Process CPU time (not wall time)
- * per operation, median of 7 runs: much steadier on a busy shared machine than throughput, though still not free of it (caches, frequency). Pieces in isolation leave out
- * what they cost the rest of the request (garbage, cache misses), so the sums are lower bounds.
+ * per operation, median of 7 runs: much steadier on a busy shared machine than throughput,
+ * though still not free of it (caches, frequency). Pieces in isolation leave out what they cost
+ * the rest of the request (garbage, cache misses), so the sums are lower bounds.
  */
 const RUNS = 7;
 
