@@ -10,10 +10,12 @@ import { buildDomainServices, type DomainServices } from './domainServices';
 import { buildEmailServices, type EmailServices } from './emailServices';
 import { Counters } from './infra/counters';
 import { errorSerializer } from './infra/errorLog';
+import { bufferedStdout } from './infra/logDestination';
 import { prettyDestination } from './infra/prettyLogs';
 import { createCommandClient, createSubscriberClient, onSubscriptionGap, type RedisClient } from './infra/redisClients';
 import { RedisHealth } from './infra/redisHealth';
 import { RedisKeys } from './infra/redisKeys';
+import { rateLimitModeOn } from './infra/redisVersion';
 import { defineLeaseScript } from './infra/leaseScript';
 import { createMetrics, type Metrics } from './metrics/metrics';
 import { AccessTokenRepository } from './repositories/accessTokens';
@@ -146,8 +148,9 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
   const exactRequestBuckets = bucket('org', config.rateLimit);
   // Only the request bucket is leased: sends (100 an hour) and failed authentications are rare
   // enough that a Redis call each costs nothing, and they stay exact.
+  const rateLimitMode = redis ? await rateLimitModeOn(redis, config.rateLimitMode, logger) : config.rateLimitMode;
   const requestBuckets: RequestBuckets =
-    redis && health && config.rateLimitMode === 'lease'
+    redis && health && rateLimitMode === 'lease'
       ? new LeasedBucketFamily({
           script: defineLeaseScript(redis),
           key: (orgId) => redisKeys.bucket('org', orgId),
@@ -276,6 +279,5 @@ export function createLogger(config: Config, destination?: DestinationStream): L
     // Errors without the values of a failed statement (secrets, hashes, message bodies).
     serializers: { err: errorSerializer },
   };
-  const out = destination ?? prettyDestination(config);
-  return out ? pino(options, out) : pino(options);
+  return pino(options, destination ?? prettyDestination(config) ?? bufferedStdout());
 }

@@ -48,7 +48,8 @@ async function main(): Promise<void> {
       await deps.close();
     };
     const closed = server ? closeGracefully(server, closeDeps, logger) : closeDeps().catch((err: unknown) => logger.error({ err }, 'error while closing'));
-    void closed.then(() => process.exit(0));
+    // Every line logged so far, access lines included, is written before the process ends.
+    void closed.then(() => logger.flush(() => process.exit(0)));
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

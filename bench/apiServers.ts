@@ -16,9 +16,11 @@ export function serverEnv(kind: ApiKind, world: BenchWorld, redisUrl: string, mi
     REDIS_PREFIX: world.redisPrefix,
     MIGRATE_ON_START: String(migrate),
     RATE_LIMIT_POINTS: UNREACHABLE,
-    // Issue 12's two designs of the organization bucket; every configuration but `lease` is exact.
-    RATE_LIMIT_MODE: kind === 'lease' ? 'lease' : 'exact',
+    // The two designs of the organization bucket: `default` and `lease` lease, the rest are exact.
+    RATE_LIMIT_MODE: kind === 'lease' || kind === 'default' ? 'lease' : 'exact',
   };
+  // The deployed default: the access log on (one line per request, to a file: bench/servers.ts).
+  if (kind === 'default') env.LOG_LEVEL = 'info';
   if (kind === 'main') env.AUTH_FAIL_POINTS = UNREACHABLE; // unknown keys measure the negative cache, not the lockout
   if (kind === 'keyCacheDisabled') env.KEY_CACHE_DISABLED = 'true';
   if (kind === 'usageOff') env.USAGE_DISABLED = 'true';
@@ -66,8 +68,8 @@ export class ApiServers {
     await this.stop();
     const floorEnv = () => ({ REDIS_URL: this.redisUrl, REDIS_PREFIX: this.world.redisPrefix, BARE_RESPONSES: this.responsesFile() });
     const server =
-      kind === 'floor' || kind === 'floorApiClient'
-        ? await BenchServer.floor(this.plan, floorEnv(), kind === 'floor' ? 'plain' : 'api')
+      kind === 'floor' || kind === 'floorApiClient' || kind === 'leaseFloor'
+        ? await BenchServer.floor(this.plan, floorEnv(), kind === 'floor' ? 'plain' : kind === 'leaseFloor' ? 'lease' : 'api')
         : kind === 'koaWithoutRouter' || kind === 'bareKoa'
           ? await BenchServer.bare(this.plan, this.responsesFile(), kind === 'bareKoa')
           : await BenchServer.api(kind, this.plan, serverEnv(kind, this.world, this.redisUrl, !this.migrated));
@@ -89,5 +91,5 @@ export class ApiServers {
 }
 
 function isApi(kind: ServerKind): kind is ApiKind {
-  return kind !== 'floor' && kind !== 'floorApiClient' && kind !== 'koaWithoutRouter' && kind !== 'bareKoa';
+  return kind !== 'floor' && kind !== 'floorApiClient' && kind !== 'leaseFloor' && kind !== 'koaWithoutRouter' && kind !== 'bareKoa';
 }

@@ -22,7 +22,7 @@ async function main(): Promise<number> {
     for (const o of fromFile.observations) windows.add(o);
     say(`${keys.length} keys from ${args.keysFile}, ${new Set(keys.map((k) => k.orgId)).size} organizations`);
   } else {
-    const budget = args.budget ? `, budget ${args.budget.points} per ${args.budget.window} s each` : ", the deployment's default budget";
+    const budget = args.budget ? `, budget ${args.budget.points} per ${args.budget.window} s each` : ", each on the deployment's default budget (--points to set another)";
     say(`provisioning ${args.orgs} organizations and ${args.keys} keys on ${args.url}${budget}`);
     provisioned = await provisionLoad(args.url, args.orgs, args.keys, args.budget);
     keys = provisioned.keys;
@@ -39,7 +39,8 @@ async function main(): Promise<number> {
     }, windows);
     if (live) process.stderr.write('\n');
     const budgets = windows.report(run.latency.max);
-    const report = buildReport(args.url, args.connections, run, budgets);
+    const source = args.keysFile ? 'the keys\' organizations\' own' : args.budget ? 'set on the provisioned organizations by --points/--window' : "the deployment's default";
+    const report = buildReport(args.url, args.connections, run, budgets, source);
     console.log(formatReport(report));
     if (args.json) writeFileSync(args.json, JSON.stringify(report, null, 2) + '\n');
     return budgets.overAdmitted > 0 ? 1 : 0;

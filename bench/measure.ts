@@ -52,7 +52,7 @@ const SLICE_SECONDS = 1;
  *
  * `together` (a head-to-head scenario, whose reference then stands in for "bare" in the result)
  * loads both servers at the same time instead (with new processes from `servers` for each
- * PROCESS_PAIRS-th of the rounds), each from its own load generator, on
+ * PROCESS_PAIRS-th of the joint runs), each from its own load generator, on
  * the one CPU they share: the scheduler gives each about half of it, so the ratio of their request
  * rates is the inverse ratio of their CPU per request, and a change in the machine's speed (which
  * moves sequential slices by ±25% on the shared host) moves both sides alike: two identical
@@ -65,10 +65,10 @@ export async function measure(load: Load, servers: () => Promise<ServerPair>, st
   let rate = await warmUp(load, api, bare, connections, fresh);
   const [apiTotals, bareTotals] = [emptyTotals(), emptyTotals()];
   const ratios: number[] = [];
-  const roundsPerPair = Math.ceil(pairs / PROCESS_PAIRS);
+  const runsPerPair = Math.ceil(pairs / PROCESS_PAIRS);
   for (let i = 0; i < pairs; i++) {
     if (together) {
-      if (i > 0 && i % roundsPerPair === 0) {
+      if (i > 0 && i % runsPerPair === 0) {
         ({ api, bare, fresh } = await servers());
         rate = await warmUp(load, api, bare, connections, fresh);
       }
@@ -96,9 +96,9 @@ export async function measure(load: Load, servers: () => Promise<ServerPair>, st
 
 const TOGETHER_SECONDS = 2;
 /**
- * Head to head, the rounds are shared over this many pairs of newly started processes: two
+ * Head to head, the joint runs are shared over this many pairs of newly started processes: two
  * processes of one build and configuration differed by about 2.5% for as long as they ran
- * (memory layout, what V8 chose to optimise), a bias no number of rounds on one pair removes.
+ * (memory layout, what V8 chose to optimise), a bias no number of joint runs on one pair removes.
  */
 const PROCESS_PAIRS = 5;
 

@@ -9,11 +9,11 @@ import { v1Pipeline } from '../app/pipeline';
 import { loadConfig } from '../config';
 
 /**
- * `npx tsx bench/pieces.ts`: the CPU time of each piece of the warm /v1 path that issue 12 asked
- * to measure one by one, before and after its cheaper form, each in a loop of its own. Process CPU
- * time (not wall time) per operation, median of 7 runs: much steadier on a busy shared machine
- * than throughput, though still not free of it (caches, frequency). Pieces in isolation leave out
- * what they cost the rest of the request (garbage, cache misses), so the sums are lower bounds.
+ * `npx tsx bench/pieces.ts`: the CPU time of each piece of the warm /v1 path, measured one by one,
+ * before and after its cheaper form, each in a loop of its own. Process CPU time (not wall time)
+ * per operation, median of 7 runs: much steadier on a busy shared machine than throughput,
+ * though still not free of it (caches, frequency). Pieces in isolation leave out what they cost
+ * the rest of the request (garbage, cache misses), so the sums are lower bounds.
  */
 const RUNS = 7;
 

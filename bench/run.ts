@@ -65,17 +65,18 @@ async function main(): Promise<void> {
     const results: ScenarioResult[] = [];
     for (const scenario of selected) {
       const pairs = scenario.pairsPerSecond * options.durationSeconds;
-      // Head to head: both sides started anew for the scenario (and again within it, see
-      // measure), so that neither is the older process.
-      const headToHead = scenario.reference !== undefined;
+      // Against another server: both sides started anew for the scenario (head to head, again
+      // within it, see measure), so that neither is the older process.
+      const headToHead = scenario.reference !== undefined && !scenario.alternate;
+      const paired = scenario.reference !== undefined;
       const servers = async () => {
-        const { server: api, fresh } = await apis.use(scenario.server, expectedMs(pairs), scenario.servesManyKeys, headToHead);
-        const ref = headToHead ? await references.use(scenario.reference!, expectedMs(pairs), false, true) : { server: bare!, fresh: false };
+        const { server: api, fresh } = await apis.use(scenario.server, expectedMs(pairs), scenario.servesManyKeys, paired);
+        const ref = paired ? await references.use(scenario.reference!, expectedMs(pairs), false, true) : { server: bare!, fresh: false };
         if (fresh || ref.fresh) log(`  started ${[fresh && scenario.server, ref.fresh && scenario.reference].filter(Boolean).join(' and ')}`);
         return { api, bare: ref.server, fresh: { api: fresh, bare: ref.fresh } };
       };
       const load = scenario.load(fixtures);
-      log(`${scenario.name}: ${scenario.title} (${pairs} ${headToHead ? 'rounds' : 'pairs'})`);
+      log(`${scenario.name}: ${scenario.title} (${pairs} ${headToHead ? 'joint runs' : 'pairs'})`);
       const m = await measure(load, servers, status, pairs, options.connections, headToHead);
       const keys = { mode: load.keys.mode, distinct: load.keys.keys.length };
       const reference = scenario.reference ?? BARE_KOA;
@@ -98,7 +99,8 @@ async function main(): Promise<void> {
 
     const byName = new Map(results.map((r) => [r.name, r]));
     const defaultMode = defaultRateLimitMode();
-    const headline = byName.get(defaultMode === 'lease' ? 'warm-key-lease' : 'warm-key');
+    // The deployed default; without that scenario, the warm key in the default mode.
+    const headline = byName.get('default') ?? byName.get(defaultMode === 'lease' ? 'warm-key-lease' : 'warm-key');
     const versions = await world.versions();
     const output: BenchResults = {
       startedAt,
@@ -115,7 +117,7 @@ async function main(): Promise<void> {
       settings: {
         durationSeconds: options.durationSeconds,
         connections: options.connections,
-        server: 'node dist/app/main.js, NODE_ENV=production, LOG_LEVEL=warn',
+        server: 'node dist/app/main.js, NODE_ENV=production; LOG_LEVEL=warn except the default configuration (info, stdout to a file)',
         pinning: plan.pinned ? `API and bare Koa on CPU ${plan.serverCpu}, the load generator on CPU ${plan.generatorCpu}` : 'not pinned (no taskset or one CPU)',
         generator: hasWrk() ? 'wrk for one-key scenarios (1-second slices), autocannon for rotating keys and several instances' : 'autocannon (wrk not on the PATH)',
         spreadKeys,
@@ -125,8 +127,9 @@ async function main(): Promise<void> {
         redisPrefix: world.redisPrefix,
       },
       scenarios: results,
-      targets: checkTargets(byName, multiInstance),
+      targets: checkTargets(byName, multiInstance, defaultMode),
       headlineRatio: headline?.ratioToBare ?? null,
+      headlineHeadToHead: byName.get('default-vs-bare-koa')?.ratioToBare ?? null,
       defaultMode,
       multiInstance,
       floor: floorOf(byName),

@@ -1,10 +1,14 @@
 import { KeySource } from './keySource';
 import type { Load } from './slice';
 
-/** Which API configuration a scenario runs against (see serverEnv in bench/apiServers.ts); `main` is exact mode. */
-export type ApiKind = 'main' | 'lease' | 'usageOff' | 'keyCacheDisabled' | 'authThrottle';
+/**
+ * Which API configuration a scenario runs against (see serverEnv in bench/apiServers.ts): `default`
+ * is the deployed default (lease mode, the access log on to a file, usage on); `lease` the same at
+ * LOG_LEVEL=warn; `main` is exact mode at LOG_LEVEL=warn.
+ */
+export type ApiKind = 'default' | 'main' | 'lease' | 'usageOff' | 'keyCacheDisabled' | 'authThrottle';
 /** An API configuration, or a reference server measured like one (bench/floorKoa.ts, bench/bareKoa.ts). */
-export type ServerKind = ApiKind | 'floor' | 'floorApiClient' | 'koaWithoutRouter' | 'bareKoa';
+export type ServerKind = ApiKind | 'floor' | 'floorApiClient' | 'leaseFloor' | 'koaWithoutRouter' | 'bareKoa';
 
 /** The keys the bench provisioned (and made up) before measuring. */
 export interface Fixtures {
@@ -39,10 +43,16 @@ export interface Scenario {
    * measured. Only for servers that wait on the same I/O (measure says why).
    */
   reference?: ServerKind;
+  /**
+   * With a reference: alternate 1-second slices with it (as with bare Koa) instead of loading both
+   * at once. For servers that wait on different I/O, where head to head is not fair (bench/measure.ts).
+   */
+  alternate: boolean;
   load(f: Fixtures): Load;
 }
 
 const health = '/v1/health';
+const warm = (f: Fixtures): Load => ({ path: health, keys: KeySource.same(f.warmKey) });
 
 /**
  * In run order, grouped by server so that the bench switches servers as rarely as possible, and
@@ -51,20 +61,25 @@ const health = '/v1/health';
  * results pick it up, and BENCH_SCENARIOS=<name> runs it alone.
  */
 export const scenarios: Scenario[] = [
-  // Not the API: the most the exact design could reach here (bench/floorKoa.ts), on a plain ioredis
-  // client and on the API's client options; and Koa without its router, for comparison.
-  scenario('floor', 'reference, not the API: bare Koa + one SHA-256, a Map lookup, one RateLimiterRedis consume (plain ioredis client)', 'floor', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 2 }),
-  scenario('floor-api-client', "reference, not the API: the floor on the API's client options (no offline queue, 100 ms deadline)", 'floorApiClient', (f) => ({ path: health, keys: KeySource.same(f.warmKey) })),
-  scenario('koa-without-router', 'reference, not the API: Koa answering the same JSON without @koa/router', 'koaWithoutRouter', (f) => ({ path: health, keys: KeySource.same(f.warmKey) })),
-  scenario('warm-key-lease', 'warm key, GET /v1/health, RATE_LIMIT_MODE=lease', 'lease', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 2 }),
-  scenario('warm-key', 'warm key, GET /v1/health, RATE_LIMIT_MODE=exact', 'main', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 3 }),
-  // Head to head, both servers loaded at once (issue 14's 5%, issue 12's share of the floor and
-  // lease mode against bare Koa): each pair waits on the same I/O (none, or one Redis command).
-  scenario('usage-on-vs-off', 'head to head: warm key, usage recorded (exact mode) against USAGE_DISABLED', 'main', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 4, reference: 'usageOff' }),
-  scenario('warm-key-vs-floor', 'head to head: warm key (exact mode) against the floor (plain ioredis client)', 'main', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 4, reference: 'floor' }),
-  scenario('lease-vs-bare-koa', 'head to head: warm key, RATE_LIMIT_MODE=lease, against bare Koa', 'lease', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 4, reference: 'bareKoa' }),
-  // Issue 14: the same as warm-key with usage, clients and request logs not recorded at all.
-  scenario('warm-key-usage-off', 'warm key, GET /v1/health, RATE_LIMIT_MODE=exact, USAGE_DISABLED (no usage, clients or logs)', 'usageOff', (f) => ({ path: health, keys: KeySource.same(f.warmKey) }), { pairsPerSecond: 2 }),
+  // What a user gets: the deployed default against Koa + @koa/router, by alternating slices (the
+  // headline) and head to head. Then the references, not the API: the lease floor and the exact
+  // floor (bench/floorKoa.ts), the exact floor on the API's client options, Koa without its router.
+  scenario('default', 'the default configuration (lease, access log to a file, usage on), warm key, GET /v1/health', 'default', warm, { pairsPerSecond: 3 }),
+  scenario('default-vs-bare-koa', 'head to head: the default configuration against bare Koa', 'default', warm, { pairsPerSecond: 2, reference: 'bareKoa' }),
+  scenario('default-vs-log-quiet', 'alternating: the default configuration against the same at LOG_LEVEL=warn (no access log)', 'default', warm, { pairsPerSecond: 3, reference: 'lease', alternate: true }),
+  scenario('lease-floor', 'reference, not the API: bare Koa + one SHA-256, a Map lookup, an in-process counter and the five headers', 'leaseFloor', warm, { pairsPerSecond: 2 }),
+  scenario('floor', 'reference, not the API: bare Koa + one SHA-256, a Map lookup, one RateLimiterRedis consume (plain ioredis client)', 'floor', warm, { pairsPerSecond: 2 }),
+  scenario('floor-api-client', "reference, not the API: the floor on the API's client options (no offline queue, 100 ms deadline)", 'floorApiClient', warm),
+  scenario('koa-without-router', 'reference, not the API: Koa answering the same JSON without @koa/router', 'koaWithoutRouter', warm),
+  scenario('warm-key-lease', 'warm key, GET /v1/health, RATE_LIMIT_MODE=lease', 'lease', warm, { pairsPerSecond: 2 }),
+  scenario('lease-vs-lease-floor', 'alternating: warm key, RATE_LIMIT_MODE=lease, against the lease floor', 'lease', warm, { pairsPerSecond: 3, reference: 'leaseFloor', alternate: true }),
+  scenario('lease-vs-exact', 'alternating: warm key, RATE_LIMIT_MODE=lease, against the same in exact mode', 'lease', warm, { pairsPerSecond: 3, reference: 'main', alternate: true }),
+  scenario('warm-key', 'warm key, GET /v1/health, RATE_LIMIT_MODE=exact', 'main', warm, { pairsPerSecond: 3 }),
+  scenario('exact-vs-floor', 'alternating: warm key (exact mode) against the exact floor (plain ioredis client)', 'main', warm, { pairsPerSecond: 3, reference: 'floor', alternate: true }),
+  // Head to head, both servers loaded at once: each pair waits on the same I/O (none, or one Redis command).
+  scenario('usage-on-vs-off', 'head to head: warm key, usage recorded (exact mode) against USAGE_DISABLED', 'main', warm, { pairsPerSecond: 4, reference: 'usageOff' }),
+  scenario('warm-key-vs-floor', 'head to head: warm key (exact mode) against the floor (plain ioredis client)', 'main', warm, { pairsPerSecond: 4, reference: 'floor' }),
+  scenario('warm-key-usage-off', 'warm key, GET /v1/health, RATE_LIMIT_MODE=exact, USAGE_DISABLED (no usage, clients or logs)', 'usageOff', warm, { pairsPerSecond: 2 }),
   scenario('over-budget', 'organization over its budget (429)', 'main', (f) => ({ path: health, keys: KeySource.same(f.overBudgetKey) })),
   scenario('malformed-key', 'malformed keys (bad checksum)', 'main', (f) => ({ path: health, keys: KeySource.rotate(f.malformedKeys) })),
   scenario('unknown-key', 'unknown well-formed keys: the negative cache (lockout not reached)', 'main', (f) => ({ path: health, keys: KeySource.rotate(f.unknownKeys) })),
@@ -73,11 +88,11 @@ export const scenarios: Scenario[] = [
   scenario('listing', 'a real listing, GET /v1/api_keys', 'main', (f) => ({ path: '/v1/api_keys', keys: KeySource.same(f.listingKey) })),
   scenario('many-keys', '1,000 keys over 100 organizations (BENCH_KEYS, BENCH_ORGS)', 'main', (f) => ({ path: health, keys: KeySource.rotate(f.spreadKeys) }), { servesManyKeys: true }),
   scenario('cold-cache', 'cold cache: every key used for the first time', 'main', (f) => ({ path: health, keys: KeySource.eachOnce(f.coldKeys) }), { servesManyKeys: true }),
-  scenario('caches-disabled', 'warm key, KEY_CACHE_DISABLED: one MySQL lookup per request', 'keyCacheDisabled', (f) => ({ path: health, keys: KeySource.same(f.warmKey) })),
+  scenario('caches-disabled', 'warm key, KEY_CACHE_DISABLED: one MySQL lookup per request', 'keyCacheDisabled', warm),
   scenario('unknown-key-throttled', 'unknown keys, default failed-auth throttle (20 per 60 s): locked out', 'authThrottle', (f) => ({ path: health, keys: KeySource.rotate(f.unknownKeys) })),
 ];
 
-function scenario(name: string, title: string, server: ServerKind, load: Scenario['load'], options: Partial<Pick<Scenario, 'pairsPerSecond' | 'servesManyKeys' | 'reference'>> = {}): Scenario {
-  const { pairsPerSecond = 1, servesManyKeys = false, reference } = options;
-  return { name, title, server, load, pairsPerSecond, servesManyKeys, reference };
+function scenario(name: string, title: string, server: ServerKind, load: Scenario['load'], options: Partial<Pick<Scenario, 'pairsPerSecond' | 'servesManyKeys' | 'reference' | 'alternate'>> = {}): Scenario {
+  const { pairsPerSecond = 1, servesManyKeys = false, reference, alternate = false } = options;
+  return { name, title, server, load, pairsPerSecond, servesManyKeys, reference, alternate };
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { freePort } from '../scripts/testServices/processes';
 import { join } from 'node:path';
 import { onServerCpu, type CpuPlan } from './cpus';
@@ -30,7 +31,7 @@ export class BenchServer {
 
   /** Starts the API in production mode: `node dist/app/main.js`, built by the bench first. */
   static api(name: string, plan: CpuPlan, env: Record<string, string>): Promise<BenchServer> {
-    return BenchServer.start(name, plan, ['--require', PROBE, join(ROOT, 'dist', 'app', 'main.js')], env, '/health');
+    return BenchServer.start(name, plan, ['--require', PROBE, join(ROOT, 'dist', 'app', 'main.js')], env, '/health', env.LOG_LEVEL === 'info');
   }
 
   /** Starts the bare Koa reference server (with @koa/router, or without), answering with the given bodies by path. */
@@ -40,19 +41,26 @@ export class BenchServer {
   }
 
   /** Starts the floor reference (bench/floorKoa.ts): bare Koa plus only the unavoidable work. */
-  static floor(plan: CpuPlan, env: Record<string, string>, client: 'plain' | 'api'): Promise<BenchServer> {
+  static floor(plan: CpuPlan, env: Record<string, string>, client: 'plain' | 'api' | 'lease'): Promise<BenchServer> {
     const argv = ['--import', 'tsx', join(ROOT, 'bench', 'floorKoa.ts')];
-    return BenchServer.start(client === 'api' ? 'floor-api-client' : 'floor', plan, argv, { NODE_ENV: 'production', FLOOR_CLIENT: client, ...env }, '/v1/health');
+    const name = { plain: 'floor', api: 'floor-api-client', lease: 'lease-floor' }[client];
+    return BenchServer.start(name, plan, argv, { NODE_ENV: 'production', FLOOR_CLIENT: client, ...env }, '/v1/health');
   }
 
-  private static async start(name: string, plan: CpuPlan, nodeArgs: string[], env: Record<string, string>, probePath: string) {
+  /**
+   * `logToFile`: stdout (the access log at LOG_LEVEL=info) goes to a file, as in a deployment that
+   * logs to one, instead of into a pipe the bench would have to read; removed when it stops.
+   */
+  private static async start(name: string, plan: CpuPlan, nodeArgs: string[], env: Record<string, string>, probePath: string, logToFile = false) {
     const port = await freePort();
     const [command, ...args] = onServerCpu(plan, [process.execPath, ...nodeArgs]);
+    const logFile = logToFile ? join(tmpdir(), `sendook-bench-${process.pid}-${port}.log`) : null;
     const child = spawn(command!, args, {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      stdio: ['ignore', logFile ? openSync(logFile, 'w') : 'pipe', 'pipe', 'ipc'],
     });
+    if (logFile) void new Promise((resolve) => child.once('exit', resolve)).then(() => rmSync(logFile, { force: true }));
     const server = new BenchServer(name, `http://127.0.0.1:${port}`, child);
     await server.waitUntilAnswering(probePath);
     return server;

@@ -104,8 +104,9 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-// docs/performance.md, "Leased budgets", says why this is the default.
-const DEFAULT_RATE_LIMIT_MODE: Config['rateLimitMode'] = 'exact';
+// With Redis: leased budgets, no Redis call for most requests (docs/performance.md, "Leased
+// budgets"); the container falls back to exact on a Redis older than 7.0.
+const DEFAULT_RATE_LIMIT_MODE: Config['rateLimitMode'] = 'lease';
 
 /** Reads and validates the environment once; a bad value names the variable and stops the boot. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {

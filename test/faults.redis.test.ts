@@ -52,9 +52,11 @@ for (const mode of RATE_LIMIT_MODES) {
       t.is(res.headers.get('sendook-degraded'), 'redis');
       t.is(res.headers.get('ratelimit-policy'), '10;w=300', 'the policy is unchanged');
     }
-    // The fallback bucket holds the budget divided by INSTANCE_COUNT: 10 / 2 = 5 per instance.
-    t.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429]);
-    t.is(app.deps.counters.degradedAdmits, 5);
+    // The fallback bucket holds the budget divided by INSTANCE_COUNT (10 / 2 = 5 per instance),
+    // and in a window where Redis already admitted, the unused remainder it last reported divided
+    // by INSTANCE_COUNT: (10 - 1) / 2, rounded down, is 4.
+    t.deepEqual(statuses, [200, 200, 200, 200, 429, 429, 429]);
+    t.is(app.deps.counters.degradedAdmits, 4);
 
     const health = await app.get('/health');
     t.is(health.status, 503);
@@ -66,6 +68,31 @@ for (const mode of RATE_LIMIT_MODES) {
       await eventually(async () => (await app.get('/v1/health', { auth: account.key })).headers.get('sendook-degraded') === null),
       'the Redis bucket is used again',
     );
+  });
+
+  test(`${mode}: Redis stops answering in a window where it admitted: degraded admission adds at most the unused remainder`, async (t) => {
+    // One instance, then a frozen Redis (connections open, no answers: the command deadline
+    // decides). A deadline no loaded machine misses while Redis answers.
+    const { redis, app } = await setup(t, { INSTANCE_COUNT: '1', RATE_LIMIT_MODE: mode, REDIS_COMMAND_TIMEOUT_MS: '2000' });
+    const account = await register(app);
+    await app.patch(`/organizations/${account.orgId}`, { auth: account.token, body: { rateLimitPoints: 10, rateLimitDuration: 300 } });
+    const healthy: number[] = [];
+    for (let i = 0; i < 7; i++) healthy.push((await app.get('/v1/health', { auth: account.key })).status);
+    t.deepEqual(healthy, Array(7).fill(200));
+    t.is(app.deps.counters.degradedAdmits, 0, 'Redis decided these');
+    t.true(await eventually(async () => app.deps.redisHealth!.available(), 5000), 'the Redis circuit is closed');
+
+    redis.freeze();
+    let admitted = 0;
+    for (let i = 0; i < 12; i++) {
+      const res = await app.get('/v1/health', { auth: account.key });
+      if (res.status === 200) admitted++;
+      else t.is(res.status, 429);
+    }
+    // Without the cap the fallback bucket (10 per window for one instance) would admit 10 more: 17
+    // in a window of 10. Lease mode admits the rest of its reservation exactly, then degraded.
+    t.is(7 + admitted, 10, `admitted ${admitted} after the freeze`);
+    redis.thaw();
   });
 
   test(`${mode}: Redis killed: a key missing from the in-process cache is read from MySQL, never a false 401`, async (t) => {

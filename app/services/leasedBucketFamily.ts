@@ -139,6 +139,8 @@ export class LeasedBucketFamily implements RequestBuckets {
       });
       if (reply.window !== lease.window) drop(lease);
       lease.window = reply.window;
+      // What the fallback may add to this window should Redis stop answering: what is not reserved.
+      this.options.exact.noteRedisWindow(id, budget.points - reply.consumed, reply.ttlMs);
       // The script ran after sentAt, so sentAt + PTTL is at or before the window's real end.
       lease.endsAt = sentAt + Math.max(0, reply.ttlMs);
       lease.left += reply.granted;

@@ -40,6 +40,22 @@ export interface RequestBuckets {
  * outage with more distinct budgets in use than this, an insurance bucket may restart.
  */
 export const MAX_LIMITER_PAIRS = 1000;
+/** Buckets whose last Redis window is remembered for the fallback's cap (see RedisWindow). */
+export const MAX_REMEMBERED_WINDOWS = 10_000;
+
+/**
+ * The window Redis last decided in for one bucket, as this instance saw it. While Redis does not
+ * answer, the fallback admits in that window at most `unused / INSTANCE_COUNT` more (`added`
+ * counts them): the points Redis already admitted are never admitted again on top of them.
+ */
+interface RedisWindow {
+  /** Points of the budget Redis had not given out at its last answer (admitted or reserved). */
+  unused: number;
+  /** Date.now() at which the window ends. */
+  endsAt: number;
+  /** Points the fallback admitted in this window. */
+  added: number;
+}
 
 interface LimiterPair {
   primary: RateLimiterAbstract;
@@ -57,6 +73,7 @@ export class BucketFamily implements RequestBuckets {
   private readonly limiters = new LRUCache<string, LimiterPair>({ max: MAX_LIMITER_PAIRS });
   // Budgets are memoised per organization object, so most lookups end here without a string key.
   private readonly byBudget = new WeakMap<Budget, LimiterPair>();
+  private readonly redisWindows = new LRUCache<string, RedisWindow>({ max: MAX_REMEMBERED_WINDOWS });
   private readonly stats: LimiterStats;
 
   constructor(
@@ -90,9 +107,14 @@ export class BucketFamily implements RequestBuckets {
     // down is our fault, not the client's, and the fallback bucket caps what one instance admits.
     if (pair.fallback && health && !health.available()) return this.consumeFallback(pair, id, budget, points);
     try {
-      return this.decision(await pair.primary.consume(id, points), true, budget, pair, false);
+      const res = await pair.primary.consume(id, points);
+      if (pair.fallback) this.noteRedisWindow(id, res.remainingPoints, res.msBeforeNext);
+      return this.decision(res, true, budget, pair, false);
     } catch (err) {
-      if (err instanceof RateLimiterRes) return this.decision(err, false, budget, pair, false);
+      if (err instanceof RateLimiterRes) {
+        if (pair.fallback) this.noteRedisWindow(id, err.remainingPoints, err.msBeforeNext);
+        return this.decision(err, false, budget, pair, false);
+      }
       if (!pair.fallback) throw err;
       health?.reportFailure(err);
       return this.consumeFallback(pair, id, budget, points);
@@ -119,12 +141,45 @@ export class BucketFamily implements RequestBuckets {
     return this.limiterFor(budget).primary.get(id);
   }
 
+  /**
+   * What Redis last said of a bucket's window: `unused` points of the budget not yet given out,
+   * `msLeft` until it ends. Lease mode tells it from its reservations (unused = not reserved).
+   */
+  noteRedisWindow(id: string, unused: number, msLeft: number): void {
+    const now = Date.now();
+    const known = this.redisWindows.get(id);
+    // Still the same window: keep what the fallback added in it (Redis does not know of it).
+    if (known && now < known.endsAt) {
+      known.unused = Math.max(0, unused);
+      known.endsAt = now + msLeft;
+    } else {
+      this.redisWindows.set(id, { unused: Math.max(0, unused), endsAt: now + msLeft, added: 0 });
+    }
+  }
+
+  /**
+   * Degraded admission: the insurance bucket (budget / INSTANCE_COUNT per window), and in a
+   * window where Redis already admitted, at most the unused remainder it last reported, divided
+   * by INSTANCE_COUNT. So one instance never admits more than the budget in that window, and
+   * several add together at most the remainder they last saw (docs/performance.md, "Redis faults").
+   */
   private async consumeFallback(pair: LimiterPair, id: string, budget: Budget, points: number) {
+    const window = this.redisWindows.get(id);
+    const now = Date.now();
+    const capped = window !== undefined && now < window.endsAt ? window : null;
+    if (capped) {
+      if (capped.added + points > Math.floor(capped.unused / this.options.instanceCount)) {
+        return this.decision(new RateLimiterRes(0, capped.endsAt - now, 0, false), false, budget, pair, true);
+      }
+      // Counted before the await, so that concurrent requests see it; undone if refused.
+      capped.added += points;
+    }
     try {
       const res = await pair.fallback!.consume(id, points);
       this.options.counters.degradedAdmits++;
       return this.decision(res, true, budget, pair, true);
     } catch (err) {
+      if (capped) capped.added -= points;
       if (err instanceof RateLimiterRes) return this.decision(err, false, budget, pair, true);
       throw err;
     }

@@ -16,18 +16,31 @@ export interface Observation {
 
 export interface WindowReport {
   orgId: string;
-  /** Earliest and latest moment the window can have ended, on the same clock as atMs. */
+  /** Earliest and latest moment the window can have ended, on the same clock as atMs; never lower > upper. */
   endsBetweenMs: [number, number];
   limit: number;
+  /** Accepted answers, degraded ones included. */
   accepted: number;
   rejected: number;
+  /** Answers decided by a fallback bucket (Sendook-Degraded), accepted or not. */
   degraded: number;
+  /** Accepted answers that were degraded. */
+  acceptedDegraded: number;
+  /** Accepted beyond the limit in this window: overAdmittedWhileHealthy + overAdmittedWhileDegraded. */
   overAdmitted: number;
+  /** Beyond the limit counting only the answers Redis decided: the shared bucket's own error. */
+  overAdmittedWhileHealthy: number;
+  /** The rest of overAdmitted: what the fallback buckets added on top while Redis did not answer. */
+  overAdmittedWhileDegraded: number;
 }
 
 export interface BudgetReport {
   windows: WindowReport[];
   overAdmitted: number;
+  overAdmittedWhileHealthy: number;
+  overAdmittedWhileDegraded: number;
+  /** The budgets the answers named (RateLimit-Policy), e.g. `1000 per 60 s`. */
+  budgets: string[];
   /** Organizations whose window is too short to tell windows apart from whole-second headers. */
   unchecked: string[];
 }
@@ -47,7 +60,15 @@ interface Bin {
 }
 
 interface OrgTally {
+  /** Answers Redis decided, by their window's latest possible end. */
   bins: Map<number, Bin>;
+  /**
+   * Degraded answers, by arrival (`minHi`/`maxHi` hold atMs here): their RateLimit-Reset is the
+   * fallback bucket's own window, not Redis's, so they are placed in Redis's windows by time.
+   */
+  degradedBins: Map<number, Bin>;
+  /** Degraded answers' fallback windows, for those after every window Redis decided in. */
+  degradedByEnd: Map<number, Bin>;
   shortestWindowSeconds: number;
 }
 
@@ -66,24 +87,21 @@ interface OrgTally {
  */
 export class WindowTally {
   private readonly orgs = new Map<string, OrgTally>();
+  private readonly budgets = new Set<string>();
   private observed = 0;
 
   add(o: Observation): void {
     this.observed++;
     let org = this.orgs.get(o.orgId);
-    if (!org) this.orgs.set(o.orgId, (org = { bins: new Map(), shortestWindowSeconds: o.windowSeconds }));
+    if (!org) this.orgs.set(o.orgId, (org = { bins: new Map(), degradedBins: new Map(), degradedByEnd: new Map(), shortestWindowSeconds: o.windowSeconds }));
     org.shortestWindowSeconds = Math.min(org.shortestWindowSeconds, o.windowSeconds);
+    this.budgets.add(`${o.limit} per ${o.windowSeconds} s`);
     const hi = o.atMs + o.resetSeconds * 1000;
-    const index = Math.floor(hi / BIN_MS);
-    let bin = org.bins.get(index);
-    if (!bin) org.bins.set(index, (bin = { minHi: hi, maxHi: hi, limit: o.limit, accepted: 0, rejected: 0, degraded: 0 }));
-    bin.minHi = Math.min(bin.minHi, hi);
-    bin.maxHi = Math.max(bin.maxHi, hi);
-    // A budget raised during the run must not be read as over-admission: take the largest limit.
-    bin.limit = Math.max(bin.limit, o.limit);
-    if (o.accepted) bin.accepted++;
-    else bin.rejected++;
-    if (o.degraded) bin.degraded++;
+    tally(org.bins, hi, o, !o.degraded);
+    if (o.degraded) {
+      tally(org.degradedBins, o.atMs, o, true);
+      tally(org.degradedByEnd, hi, o, true);
+    }
   }
 
   /** Answers tallied so far. */
@@ -102,8 +120,31 @@ export class WindowTally {
       }
       windows.push(...windowsOf(orgId, org, maxLatencyMs));
     }
-    return { windows, overAdmitted: windows.reduce((n, w) => n + w.overAdmitted, 0), unchecked };
+    const total = (field: 'overAdmitted' | 'overAdmittedWhileHealthy' | 'overAdmittedWhileDegraded') => windows.reduce((n, w) => n + w[field], 0);
+    return {
+      windows,
+      overAdmitted: total('overAdmitted'),
+      overAdmittedWhileHealthy: total('overAdmittedWhileHealthy'),
+      overAdmittedWhileDegraded: total('overAdmittedWhileDegraded'),
+      budgets: [...this.budgets],
+      unchecked,
+    };
   }
+}
+
+/** Adds an answer to the bin of `at`; `counted` false only marks the bin's range (a degraded answer among Redis's). */
+function tally(bins: Map<number, Bin>, at: number, o: Observation, counted: boolean): void {
+  if (!counted) return;
+  const index = Math.floor(at / BIN_MS);
+  let bin = bins.get(index);
+  if (!bin) bins.set(index, (bin = { minHi: at, maxHi: at, limit: o.limit, accepted: 0, rejected: 0, degraded: 0 }));
+  bin.minHi = Math.min(bin.minHi, at);
+  bin.maxHi = Math.max(bin.maxHi, at);
+  // A budget raised during the run must not be read as over-admission: take the largest limit.
+  bin.limit = Math.max(bin.limit, o.limit);
+  if (o.accepted) bin.accepted++;
+  else bin.rejected++;
+  if (o.degraded) bin.degraded++;
 }
 
 /** The tally of a list of answers, in one call. */
@@ -113,26 +154,65 @@ export function checkBudgets(observations: Iterable<Observation>, maxLatencyMs: 
   return tally.report(maxLatencyMs);
 }
 
+/**
+ * An organization's windows: Redis's, from the answers it decided, then the degraded answers
+ * placed in the first of them whose latest possible end is at or after their arrival; degraded
+ * answers after every such window form windows of their own (their fallback's).
+ */
 function windowsOf(orgId: string, org: OrgTally, maxLatencyMs: number): WindowReport[] {
-  const span = 1000 + maxLatencyMs;
-  const bins = [...org.bins.values()].sort((a, b) => a.minHi - b.minHi);
+  const windows = group(orgId, org.bins, 1000 + maxLatencyMs);
+  const late = new Map<number, Bin>();
+  for (const [index, bin] of org.degradedBins) {
+    const into = windows.find((w) => w.endsBetweenMs[1] >= bin.maxHi);
+    if (into) addDegraded(into, bin);
+    else late.set(index, bin);
+  }
+  if (late.size > 0) {
+    // The fallback's own windows, from the degraded answers' resets, for those not placed above.
+    const lastEnd = windows.at(-1)?.endsBetweenMs[1] ?? -Infinity;
+    const after = new Map([...org.degradedByEnd].filter(([, bin]) => bin.minHi - 1000 - maxLatencyMs > lastEnd));
+    windows.push(...group(orgId, after, 1000 + maxLatencyMs));
+  }
+  for (const w of windows) {
+    w.overAdmitted = Math.max(0, w.accepted - w.limit);
+    w.overAdmittedWhileHealthy = Math.max(0, w.accepted - w.acceptedDegraded - w.limit);
+    w.overAdmittedWhileDegraded = w.overAdmitted - w.overAdmittedWhileHealthy;
+  }
+  return windows;
+}
+
+/**
+ * Bins (by their answers' latest possible window end) grouped into windows: a bin joins the
+ * current window while the window's possible end stays a non-empty range with it, else it starts
+ * the next window.
+ */
+function group(orgId: string, bins: Map<number, Bin>, span: number): WindowReport[] {
+  const sorted = [...bins.values()].sort((a, b) => a.minHi - b.minHi);
   const windows: WindowReport[] = [];
   let current: WindowReport | null = null;
-  for (const bin of bins) {
-    // The window's end lies in [hi - span, hi] for every one of its answers.
-    if (!current || bin.minHi - span > current.endsBetweenMs[1]) {
-      current = { orgId, endsBetweenMs: [bin.maxHi - span, bin.minHi], limit: bin.limit, accepted: 0, rejected: 0, degraded: 0, overAdmitted: 0 };
+  for (const bin of sorted) {
+    const lo = current ? Math.max(current.endsBetweenMs[0], bin.maxHi - span) : 0;
+    const hi = current ? Math.min(current.endsBetweenMs[1], bin.minHi) : 0;
+    if (!current || lo > hi) {
+      current = { orgId, endsBetweenMs: [bin.maxHi - span, bin.minHi], limit: bin.limit, accepted: 0, rejected: 0, degraded: 0, acceptedDegraded: 0, overAdmitted: 0, overAdmittedWhileHealthy: 0, overAdmittedWhileDegraded: 0 };
       windows.push(current);
     } else {
-      current.endsBetweenMs = [Math.max(current.endsBetweenMs[0], bin.maxHi - span), Math.min(current.endsBetweenMs[1], bin.minHi)];
+      current.endsBetweenMs = [lo, hi];
     }
     current.limit = Math.max(current.limit, bin.limit);
     current.accepted += bin.accepted;
     current.rejected += bin.rejected;
     current.degraded += bin.degraded;
+    current.acceptedDegraded += bin.degraded > 0 ? bin.accepted : 0;
   }
-  for (const w of windows) w.overAdmitted = Math.max(0, w.accepted - w.limit);
   return windows;
+}
+
+function addDegraded(w: WindowReport, bin: Bin): void {
+  w.accepted += bin.accepted;
+  w.rejected += bin.rejected;
+  w.degraded += bin.degraded;
+  w.acceptedDegraded += bin.accepted;
 }
 
 /** Parses RateLimit-Policy, e.g. `1000;w=60`. */

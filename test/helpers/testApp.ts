@@ -11,7 +11,8 @@ import { sharedClusterNodes, topology, type Topology } from './topology';
 
 /**
  * Tests about the request budget run in both modes (`for (const mode of RATE_LIMIT_MODES)`);
- * `SENDOOK_TEST_RATE_LIMIT_MODE=lease npm test` runs every other test in lease mode too.
+ * every other test runs in the default mode (lease), or in SENDOOK_TEST_RATE_LIMIT_MODE's. `npm
+ * test` runs the files that depend on the mode again in exact mode (scripts/testServices/rateLimitModes.ts).
  */
 export const RATE_LIMIT_MODES = ['exact', 'lease'] as const;
 export type RateLimitMode = (typeof RATE_LIMIT_MODES)[number];

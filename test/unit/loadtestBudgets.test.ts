@@ -115,3 +115,29 @@ test('the latency histogram gives percentiles to its step in fixed memory', (t) 
   t.is(h.percentile(100), 2500);
   t.true(Number.isNaN(new LatencyHistogram().percentile(50)));
 });
+
+test('degraded answers are placed in the window Redis decided in, and over-admission is split into healthy and degraded', (t) => {
+  // Redis admits the whole budget of the second window, then stops answering and a fallback
+  // bucket with its own, later-ending window admits 9 more inside that same window.
+  const obs = answers('org', 0, 10, 50, every(5, 29_000, 50), 20);
+  const fallbackEndsAt = 25_000;
+  for (const at of every(15_000, 15_090, 10)) {
+    obs.push({ orgId: 'org', atMs: at + 20, accepted: true, resetSeconds: Math.ceil((fallbackEndsAt - at) / 1000), limit: 50, windowSeconds: 10, degraded: true });
+  }
+  const report = checkBudgets(obs, 40);
+  t.is(report.windows.length, 3);
+  t.deepEqual(report.windows.map((w) => [w.accepted, w.acceptedDegraded]), [[50, 0], [59, 9], [50, 0]]);
+  t.is(report.overAdmitted, 9);
+  t.is(report.overAdmittedWhileHealthy, 0);
+  t.is(report.overAdmittedWhileDegraded, 9);
+  t.deepEqual(report.budgets, ['50 per 10 s']);
+});
+
+test('every window has a possible end range whose lower bound is at most its upper bound', (t) => {
+  // Latencies beyond the stated bound (a starved load generator) would have made ranges empty.
+  let seed = 7;
+  const jitter = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 900;
+  const report = checkBudgets(answers('org', 0, 10, 1000, every(0, 60_000, 3), jitter), 100);
+  t.true(report.windows.length > 0);
+  for (const w of report.windows) t.true(w.endsBetweenMs[0] <= w.endsBetweenMs[1], JSON.stringify(w.endsBetweenMs));
+});
