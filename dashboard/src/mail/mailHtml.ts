@@ -50,6 +50,7 @@ const FRAME_STYLE =
 const REMOVED = 'script, iframe, frame, frameset, object, embed, applet, portal, base, link, meta';
 /** Attributes that take a URL, checked for javascript: and other schemes that run code. */
 const URL_ATTRIBUTES = ['href', 'src', 'action', 'formaction', 'xlink:href', 'background', 'poster', 'cite', 'longdesc', 'ping'];
+const SOURCE_ATTRIBUTES = ['src', 'background', 'poster'];
 const SAFE_LINK = /^(https?:|mailto:|#)/i;
 const REMOTE = /^\s*(https?:)?\/\//i;
 
@@ -69,7 +70,8 @@ export function prepareMailHtml(html: string, showImages: boolean): PreparedMail
   for (const el of Array.from(doc.body.querySelectorAll('*')).concat(doc.body)) {
     for (const attr of Array.from(el.attributes)) {
       const name = attr.name.toLowerCase();
-      if (name.startsWith('on') || name === 'srcdoc' || name === 'formaction' || name === 'action') el.removeAttribute(attr.name);
+      // srcset too: candidate lists are not worth checking one by one; src carries the image.
+      if (name.startsWith('on') || name === 'srcdoc' || name === 'formaction' || name === 'action' || name === 'srcset') el.removeAttribute(attr.name);
       else if (URL_ATTRIBUTES.includes(name) && !safeUrl(el, name, attr.value)) el.removeAttribute(attr.name);
     }
     if (!showImages && holdBackImage(el)) blockedImages += 1;
@@ -97,20 +99,24 @@ function meta(doc: Document, name: string, content: string, kind: 'name' | 'http
   return el;
 }
 
-/** Links may go to the web, to mail or within the message; sources may not run code. */
+/**
+ * Links may go to the web, to mail or within the message. Sources must be absolute web URLs
+ * (held back until "Show images"), images inline as data:, or cid: parts: a relative one
+ * would resolve against the dashboard's own address.
+ */
 function safeUrl(el: Element, name: string, value: string): boolean {
   const trimmed = value.replace(/[\u0000-\u0020]/g, '');
   if (name === 'href' && (el.localName === 'a' || el.localName === 'area')) return SAFE_LINK.test(trimmed);
-  if (/^(javascript|vbscript|data):/i.test(trimmed)) return el.localName === 'img' && name === 'src' && /^data:image\//i.test(trimmed);
-  return true;
+  if (SOURCE_ATTRIBUTES.includes(name)) return /^(https?:\/\/|cid:)/i.test(trimmed) || (el.localName === 'img' && name === 'src' && /^data:image\//i.test(trimmed));
+  return !/^(javascript|vbscript|data):/i.test(trimmed);
 }
 
 /** A remote image source moved aside until "Show images"; true when there was one. */
 function holdBackImage(el: Element): boolean {
   let held = false;
-  for (const name of ['src', 'srcset', 'background', 'poster']) {
+  for (const name of SOURCE_ATTRIBUTES) {
     const value = el.getAttribute(name);
-    if (value && (REMOTE.test(value) || (name === 'srcset' && /https?:/i.test(value)))) {
+    if (value && REMOTE.test(value)) {
       el.removeAttribute(name);
       el.setAttribute(`data-held-${name}`, value);
       held = true;
