@@ -64,9 +64,10 @@ export function DomainsPage({ token, organization, onSessionLost }: Props) {
           </div>
         </div>
       </form>
+      {(domains !== null || !error) && (
       <section class="card" aria-label="Domains">
         {domains === null ? (
-          !error && <p class="empty">Loading domains…</p>
+          <p class="empty">Loading domains…</p>
         ) : domains.length === 0 ? (
           <p class="empty">No domains yet. Add one above; you will then get the DNS records to publish for it.</p>
         ) : (
@@ -96,6 +97,7 @@ export function DomainsPage({ token, organization, onSessionLost }: Props) {
           </div>
         )}
       </section>
+      )}
     </>
   );
 }

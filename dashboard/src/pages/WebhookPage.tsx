@@ -104,8 +104,8 @@ export function WebhookPage({ token, organization, webhookId, onSessionLost }: P
                 <tr>
                   <th scope="col">Time</th>
                   <th scope="col">Event</th>
-                  <th scope="col">Attempt</th>
                   <th scope="col">HTTP status</th>
+                  <th scope="col">Attempt</th>
                   <th scope="col">Duration</th>
                   <th scope="col">Error</th>
                 </tr>
@@ -115,10 +115,10 @@ export function WebhookPage({ token, organization, webhookId, onSessionLost }: P
                   <tr key={a.id} data-attempt-id={a.id} title={`event id ${a.eventId}`}>
                     <td title={formatFull(a.createdAt)}>{timeOfDay.format(new Date(a.createdAt))}</td>
                     <td class="mono">{a.event}</td>
-                    <td>{a.attempt}</td>
                     <td>
                       <span class={`badge ${a.success ? 'badge-on' : 'badge-bad'}`}>{a.status ?? 'no answer'}</span>
                     </td>
+                    <td>{a.attempt}</td>
                     <td>{a.durationMs} ms</td>
                     <td class="wrap">{a.error ?? ''}</td>
                   </tr>
