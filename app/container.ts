@@ -6,6 +6,7 @@ import { TieredCache, type TieredCacheOptions } from './cache/tieredCache';
 import { redisSharedStore } from './cache/sharedStore';
 import { keyStateOf, type KeyState, type Organization } from './domain/types';
 import { runCloseSteps } from './lib/closeSteps';
+import { buildDomainServices, type DomainServices } from './domainServices';
 import { buildEmailServices, type EmailServices } from './emailServices';
 import { Counters } from './infra/counters';
 import { errorSerializer } from './infra/errorLog';
@@ -31,7 +32,7 @@ import { BucketFamily, type RequestBuckets } from './services/rateLimits';
 import { buildUsageServices, type UsageServices } from './usageServices';
 
 /** Everything the app needs, built once by the composition root and passed to createApp. */
-export interface Deps extends EmailServices, UsageServices {
+export interface Deps extends EmailServices, UsageServices, DomainServices {
   config: Config;
   logger: Logger;
   knex: Knex;
@@ -192,6 +193,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     tokenTtlDays: config.accessTokenTtlDays,
   });
   const usage = buildUsageServices(config, knex, { apiKeys, deliveryQueue: email.deliveryQueue, counters, logger });
+  const domains = buildDomainServices(config, knex, { events: email.events, redis, redisKeys, logger });
 
   return {
     config,
@@ -216,11 +218,15 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
     accounts,
     ...email,
     ...usage,
+    domains: domains.domains,
+    domainRechecker: domains.domainRechecker,
     close: () =>
       runCloseSteps(
         {
           // Usage first: its last flush may queue alerts on the delivery queue that email closes.
           usage: () => usage.close(),
+          // Before email: a re-check in flight may queue domain events.
+          domains: () => domains.close(),
           // Reserved points go back before the Redis connection closes (lease mode).
           requestBuckets: () => requestBuckets.close(),
           email: () => email.close(),

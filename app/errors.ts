@@ -34,6 +34,10 @@ export const ERRORS = {
   register_throttled: [429, 'Too many registrations from this address; retry after the time in Retry-After.'],
   too_many_webhooks: [409, 'The organization has the most webhooks allowed; delete one first.'],
   insufficient_scope: [403, "The API key's scopes do not allow this; details.required names the scope needed."],
+  domain_taken: [409, 'Another organization has already verified this domain.'],
+  domain_in_use: [409, 'Inboxes of the organization use this domain; delete them first, or pass ?force=true.'],
+  not_configured: [503, 'This server is not configured for this: SECRETS_KEY is not set.'],
+  domain_key_unreadable: [500, "The domain's DKIM key cannot be decrypted with this server's SECRETS_KEY; nothing was sent. The operator must restore the SECRETS_KEY the key was stored with."],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -75,5 +79,16 @@ export class UnavailableError extends Error {
     cause?: unknown,
   ) {
     super(`${dependency} is unavailable`, { cause });
+  }
+}
+
+/**
+ * A verified domain's DKIM private key does not decrypt with this server's SECRETS_KEY (the key
+ * was lost or changed, or the stored value was altered). Thrown by DomainService.signingKeyFor so
+ * that mail from the domain fails with this answer instead of going out unsigned.
+ */
+export class DomainKeyUnreadableError extends ApiError {
+  constructor(readonly domainName: string) {
+    super('domain_key_unreadable', `The DKIM key of ${domainName} cannot be decrypted with this server's SECRETS_KEY; nothing was sent. The operator must restore the SECRETS_KEY the key was stored with.`);
   }
 }

@@ -11,6 +11,7 @@ import { jsonBody } from './middleware/jsonBody';
 import { mailBody } from './middleware/mailBody';
 import { rateLimitOrganization } from './middleware/rateLimitOrganization';
 import { apiKeysRouter } from './routes/apiKeys/router';
+import { domainsRouter } from './routes/domains/router';
 import { v1HealthRouter } from './routes/health';
 import { inboxesRouter } from './routes/inboxes/router';
 import { logsRouter } from './routes/logs/router';
@@ -30,6 +31,7 @@ export function v1Pipeline(deps: Deps, apiKeyStrategy: ApiKeyStrategy): Middlewa
   routers.use('/webhooks', webhooksRouter(deps).routes());
   routers.use('/usage', usageRouter(deps).routes());
   routers.use('/logs', logsRouter(deps).routes());
+  routers.use('/domains', domainsRouter(deps).routes());
 
   const pipeline = compose([
     extractApiKey(deps.authFailures), // 1. bearer secret, shape and checksum; throttled addresses

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { envSchema, type RedisNode } from './schema';
 
 export type { RedisNode };
@@ -77,6 +78,22 @@ export interface Config {
     maxConnections: number;
     dnsServers: string[] | null;
     dnsTimeoutMs: number;
+  };
+  /**
+   * 32 bytes that encrypt DKIM private keys at rest (SECRETS_KEY). null: not set; embedded mode
+   * then keeps one in the SQLite file's folder (app/infra/secretsKey.ts).
+   */
+  secretsKey: Buffer | null;
+  /** Custom domains: what they publish and how they are checked. */
+  domains: {
+    /** The MX value domains publish (MAIL_HOSTNAME); `mailHostnameIsDefault`: taken from the machine. */
+    mailHostname: string;
+    mailHostnameIsDefault: boolean;
+    /** The SPF mechanism domains publish: SPF_INCLUDE, else `a:<mailHostname>`. */
+    spfMechanism: string;
+    /** DNS_SERVERS; null: the system's resolvers. */
+    dnsServers: string[] | null;
+    recheckMs: number;
   };
 }
 
@@ -162,6 +179,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       dnsServers: e.INBOUND_DNS_SERVERS ?? null,
       dnsTimeoutMs: e.INBOUND_DNS_TIMEOUT_MS,
     },
+    secretsKey: e.SECRETS_KEY ?? null,
+    domains: domainsOf(e.MAIL_HOSTNAME, e.SPF_INCLUDE, e.DNS_SERVERS, e.DOMAIN_RECHECK_HOURS),
+  };
+}
+
+function domainsOf(mailHostname: string | undefined, spfInclude: string | undefined, dnsServers: string[] | undefined, recheckHours: number): Config['domains'] {
+  const host = mailHostname ?? hostname().toLowerCase();
+  return {
+    mailHostname: host,
+    mailHostnameIsDefault: mailHostname === undefined,
+    spfMechanism: spfInclude ?? `a:${host}`,
+    dnsServers: dnsServers ?? null,
+    recheckMs: Math.round(recheckHours * 3_600_000),
   };
 }
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 // Environment strings are parsed here once; the rest of the code only sees the typed result.
@@ -99,7 +100,64 @@ export const envSchema = z.object({
       return nodes ?? [];
     })
     .optional(),
+  // Custom domains (docs/email.md, "Your own domain").
+  MAIL_HOSTNAME: z
+    .string()
+    .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i, 'must be a host name such as mx.example.com')
+    .transform((v) => v.toLowerCase())
+    .optional(),
+  SECRETS_KEY: z
+    .string()
+    .transform((v, ctx) => {
+      const key = parseSecretsKey(v);
+      if (!key) ctx.addIssue({ code: 'custom', message: 'must be 32 bytes as 64 hex characters or as base64 (openssl rand -hex 32)' });
+      return key ?? Buffer.alloc(0);
+    })
+    .optional(),
+  DNS_SERVERS: z
+    .string()
+    .transform((v, ctx) => {
+      const servers = parseDnsServers(v);
+      if (!servers) ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of IP addresses with optional ports, such as 1.1.1.1,8.8.8.8:53,[::1]:5353' });
+      return servers ?? [];
+    })
+    .optional(),
+  // One SPF mechanism; a bare domain name means `include:<it>`.
+  SPF_INCLUDE: z
+    .string()
+    .trim()
+    .transform((v) => (/^[a-z0-9_.-]+$/i.test(v) && v.includes('.') ? `include:${v}` : v))
+    .pipe(z.string().regex(/^[+?~-]?(include|a|mx|ip4|ip6|exists):[!-~]{1,253}$/i, 'must be one SPF mechanism such as include:_spf.relay.example or ip4:192.0.2.1'))
+    .optional(),
+  // At most 24 days: a longer interval overflows setInterval's 32-bit milliseconds.
+  DOMAIN_RECHECK_HOURS: z.coerce.number().positive().max(576).default(6),
 });
+
+/** 32 bytes from 64 hex characters or from base64 (either alphabet, padded or not); null otherwise. */
+export function parseSecretsKey(value: string): Buffer | null {
+  const text = value.trim();
+  if (/^[0-9a-f]{64}$/i.test(text)) return Buffer.from(text, 'hex');
+  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) return null;
+  const key = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return key.length === 32 ? key : null;
+}
+
+/** `1.1.1.1, 8.8.8.8:53, [::1]:5353, ::1` → what node:dns's setServers takes; null when any entry is not an IP (with a port). */
+export function parseDnsServers(value: string): string[] | null {
+  const entries = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const servers = entries.map((entry) => {
+    const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(entry);
+    const v4 = /^([\d.]+)(?::(\d{1,5}))?$/.exec(entry);
+    const match = bracketed ?? v4;
+    const host = match ? match[1]! : entry;
+    const portText = match?.[2];
+    if (isIP(host) === 0) return null;
+    if (portText !== undefined && (Number(portText) < 1 || Number(portText) > 65535)) return null;
+    if (portText === undefined) return host;
+    return isIP(host) === 6 ? `[${host}]:${portText}` : `${host}:${portText}`;
+  });
+  return servers.length > 0 && servers.every((s) => s !== null) ? (servers as string[]) : null;
+}
 
 export interface RedisNode {
   host: string;

@@ -13,7 +13,9 @@ let app: TestApp;
 test.before(async () => {
   world = await TestWorld.create();
   // Webhook targets on loopback, and enough send budget for every route's fixture.
-  app = await world.start({ WEBHOOK_ALLOW_PRIVATE: 'true', SEND_LIMIT_POINTS: '1000', RATE_LIMIT_POINTS: '100000' });
+  // Domains: a key to seal theirs with, and a resolver that answers nothing at once (verify then
+  // changes no status and answers 200) so no lookup leaves the machine.
+  app = await world.start({ WEBHOOK_ALLOW_PRIVATE: 'true', SEND_LIMIT_POINTS: '1000', RATE_LIMIT_POINTS: '100000', SECRETS_KEY: '11'.repeat(32), DNS_SERVERS: '127.0.0.1:9' });
 });
 test.after.always(() => world?.close());
 
@@ -44,6 +46,7 @@ const BODIES: Record<string, (scope: RouteScope) => unknown> = {
   'POST /v1/inboxes/:inboxId/messages/send': () => ({ to: ['someone@example.test'], subject: 'Scopes', text: 'hello' }),
   'POST /v1/inboxes/:inboxId/messages/:messageId/reply': () => ({ text: 'a reply' }),
   'POST /v1/webhooks': () => ({ url: 'http://127.0.0.1:9/scoped', events: ['message.sent'] }),
+  'POST /v1/domains': () => ({ name: `scoped-${Math.random().toString(36).slice(2)}.example.test` }),
 };
 
 /** Query strings the routes that need one succeed with (appended to the path, e.g. '?granularity=hour'). */
@@ -62,8 +65,18 @@ async function fixtures(account: Account, scope: RouteScope): Promise<Record<str
   const message = await app.post(`/v1/inboxes/${inbox.body.id}/messages/send`, { auth, body: { to: ['fixture@example.test'], subject: 'Fixture', text: 'x' } });
   // Webhooks only for the webhook routes: an organization holds at most 20 (docs/reliability.md).
   const webhook = scope.startsWith('webhooks:') ? await app.post('/v1/webhooks', { auth, body: { url: 'http://127.0.0.1:9/fixture', events: ['message.sent'] } }) : null;
-  for (const r of [key, inbox, message, ...(webhook ? [webhook] : [])]) if (r.status !== 201) throw new Error(`fixture: ${r.status} ${JSON.stringify(r.body)}`);
-  return { keyId: key.body.id, inboxId: inbox.body.id, messageId: message.body.id, threadId: message.body.threadId, index: '0', ...(webhook ? { webhookId: webhook.body.id } : {}) };
+  // Domains likewise: each costs a key pair.
+  const domain = scope.startsWith('domains:') ? await app.post('/v1/domains', { auth, body: { name: `fixture-${Math.random().toString(36).slice(2)}.example.test` } }) : null;
+  for (const r of [key, inbox, message, ...(webhook ? [webhook] : []), ...(domain ? [domain] : [])]) if (r.status !== 201) throw new Error(`fixture: ${r.status} ${JSON.stringify(r.body)}`);
+  return {
+    keyId: key.body.id,
+    inboxId: inbox.body.id,
+    messageId: message.body.id,
+    threadId: message.body.threadId,
+    index: '0',
+    ...(webhook ? { webhookId: webhook.body.id } : {}),
+    ...(domain ? { domain: domain.body.name } : {}),
+  };
 }
 
 function fill(path: string, ids: Record<string, string>): string {

@@ -4,6 +4,9 @@ import type { Knex } from 'knex';
 import type { Config } from '../../config';
 import { createKnex } from '../../db/knex';
 import { RedisKeys } from '../infra/redisKeys';
+import { existingSecretsKey } from '../infra/secretsKey';
+import { SecretBox } from '../lib/secretBox';
+import { DomainRepository } from '../repositories/domains';
 import { InspectionRepository } from '../repositories/inspection';
 import type { InspectRedis } from './scan';
 
@@ -13,6 +16,9 @@ export interface InspectContext {
   /** The server's own key builder, so the CLI reads exactly the keys the server writes. */
   keys: RedisKeys;
   db: InspectionRepository;
+  domains: DomainRepository;
+  /** The server's SECRETS_KEY (or embedded mode's key file), to tell whether DKIM keys decrypt; null: none. */
+  secrets: SecretBox | null;
   /** null in embedded mode: the cache and buckets live inside the server process. */
   redis: InspectRedis | null;
   now: number;
@@ -38,8 +44,23 @@ export async function openContext(config: Config): Promise<{ context: InspectCon
     throw new UnreachableError(`the database does not answer: ${(err as Error).message}`);
   });
   const redis = config.redis ? await connectRedis(config.redis, knex) : null;
+  // A key file that is not a key reads as no key: domains then show their keys as unreadable.
+  let secretsKey: Buffer | null = null;
+  try {
+    secretsKey = existingSecretsKey(config);
+  } catch {
+    secretsKey = null;
+  }
   return {
-    context: { config, keys: new RedisKeys(config.redisPrefix), db: new InspectionRepository(knex), redis, now: Date.now() },
+    context: {
+      config,
+      keys: new RedisKeys(config.redisPrefix),
+      db: new InspectionRepository(knex),
+      domains: new DomainRepository(knex),
+      secrets: secretsKey && new SecretBox(secretsKey),
+      redis,
+      now: Date.now(),
+    },
     async close() {
       redis?.disconnect();
       await knex.destroy();

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../config';
+import { inspectDomain } from './commands/domain';
 import { inspectKey, UsageError } from './commands/key';
 import { inspectOrg } from './commands/org';
 import { inspectRedis } from './commands/redis';
@@ -18,6 +19,7 @@ const USAGE = `Usage: npm run -s inspect -- <command> [--json]
   key <sndk_… | id | start>    a key's organization, state, cache tiers and last use ("-" reads the key from stdin)
   throttled                    organizations and client addresses over budget right now
   redis                        every key family in Redis: counts, memory, TTLs
+  domain <name>                who owns a domain, its records' statuses, the last check, whether its DKIM key decrypts
 
 Run it with the server's environment (REDIS_URL, REDIS_PREFIX, MYSQL_URL, RATE_LIMIT_*, ...).
 --json prints one JSON object for scripts.`;
@@ -51,6 +53,7 @@ function commandFor(command: string | undefined, arg: string | undefined): ((ctx
   if (command === 'key' && arg) return (ctx) => inspectKey(ctx, arg);
   if (command === 'throttled' && arg === undefined) return inspectThrottled;
   if (command === 'redis' && arg === undefined) return inspectRedis;
+  if (command === 'domain' && arg) return (ctx) => inspectDomain(ctx, arg);
   return null;
 }
 

@@ -83,6 +83,9 @@ export const WEBHOOK_EVENTS = [
   'api_key.new_client',
   'api_key.rejected',
   'organization.rate_limited',
+  // Custom domains (contract section 10).
+  'domain.verified',
+  'domain.unverified',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 /** Delivered only by POST /webhooks/:id/test, to that webhook; not subscribable. */

@@ -12,6 +12,8 @@ export const SCOPES = [
   'webhooks:read',
   'webhooks:write',
   'usage:read',
+  'domains:read',
+  'domains:write',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];

@@ -36,6 +36,10 @@ export class RedisKeys {
   limiterPrefix(family: 'org' | 'send' | 'authfail' | 'login' | 'register' | 'smtp'): string {
     return `${this.prefix}rl:${family}`;
   }
+  /** Held by the instance re-checking verified domains this interval (DOMAIN_RECHECK_HOURS). */
+  get domainRecheckLock(): string {
+    return `${this.prefix}lock:domain-recheck`;
+  }
   /** One bucket, as rate-limiter-flexible names it, for code that scripts it itself (lease mode). */
   bucket(family: 'org' | 'send' | 'authfail' | 'login', id: string): string {
     return `${this.limiterPrefix(family)}:${id}`;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ERRORS, type ErrorCode } from '../errors';
 import { WEBHOOK_EVENTS } from '../domain/email';
 import { ALL_SCOPES, SCOPES } from '../domain/scopes';
+import { domainObject, domainRecordObject } from './domainObjects';
 import type { serializeInbox, serializeMessage, serializeThread, serializeWebhook, serializeWebhookAttempt } from '../http/emailSerializers';
 import type { serializeApiKey, serializeOrganization, serializeUser } from '../http/serializers';
 import type { serializeKeyClient, serializeRequestLog, serializeUsagePoint } from '../http/usageSerializers';
@@ -68,7 +69,15 @@ export const success = z.object({ success: z.literal(true) }).meta({ id: 'Succes
 
 const partStatus = z.enum(['ok', 'embedded', 'down']);
 export const serverHealth = z
-  .object({ healthy: z.boolean(), mysql: partStatus, redis: partStatus })
+  .object({
+    healthy: z.boolean(),
+    mysql: partStatus,
+    redis: partStatus,
+    domainKeys: z
+      .object({ unreadable: z.number().int().describe('domains whose DKIM key does not decrypt with this SECRETS_KEY') })
+      .optional()
+      .describe('present only when some domain cannot sign: SECRETS_KEY was lost or changed'),
+  })
   .meta({ id: 'ServerHealth', description: '"embedded": replaced by its in-process stand-in (SQLite, in-process cache and limiter).' });
 
 export const keyHealth = z.object({ healthy: z.literal(true), organizationId: id, apiKeyId: id }).meta({ id: 'KeyHealth' });
@@ -259,6 +268,8 @@ export const namedObjects = [
   keyClientObject,
   requestLogObject,
   errorEnvelope,
+  domainObject,
+  domainRecordObject,
 ];
 
 // Compile-time ties: a serializer that changes shape without its schema does not build.

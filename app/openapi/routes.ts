@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ErrorCode } from '../errors';
 import { apiKeyRoutes } from './catalogue/apiKeys';
 import { publicRoutes, v1OnlyRoutes } from './catalogue/account';
+import { domainRoutes } from './catalogue/domains';
 import { emailRoutes } from './catalogue/email';
 import { usageRoutes } from './catalogue/usage';
 
@@ -59,7 +60,7 @@ export const MOUNTS = [
 ] as const;
 
 /** The resource routers' routes. */
-export const resourceRoutes: readonly ResourceRouteDoc[] = [...apiKeyRoutes, ...emailRoutes, ...usageRoutes];
+export const resourceRoutes: readonly ResourceRouteDoc[] = [...apiKeyRoutes, ...emailRoutes, ...usageRoutes, ...domainRoutes];
 
 export const routeCatalogue: readonly RouteDoc[] = [
   ...publicRoutes,

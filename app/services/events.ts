@@ -11,6 +11,7 @@ export type EmailEvent =
   | { event: 'message.sent' | 'message.rejected' | 'message.received'; message: Message };
 
 export type UsageAlertEvent = 'api_key.new_client' | 'api_key.rejected' | 'organization.rate_limited';
+export type DomainEvent = 'domain.verified' | 'domain.unverified';
 
 // Queueing a test to a Redis that does not answer must not hold the request for long.
 const TEST_ENQUEUE_DEADLINE_MS = 2000;
@@ -41,6 +42,11 @@ export class EventPublisher {
     this.track(this.fanOutAlert(organizationId, event, payload), event, organizationId);
   }
 
+  /** `domain.verified` / `domain.unverified`: `payload` is read only when a webhook subscribes. */
+  emitDomain(organizationId: string, event: DomainEvent, payload: () => Promise<object | null>): void {
+    this.track(this.fanOutAlert(organizationId, event, payload), event, organizationId);
+  }
+
   private track(fanOut: Promise<void>, event: string, organizationId: string): void {
     const task = fanOut
       .catch((err: unknown) => this.logger.error({ err, event, organizationId }, 'could not queue webhook deliveries'))
@@ -48,7 +54,7 @@ export class EventPublisher {
     this.pending.add(task);
   }
 
-  private async fanOutAlert(organizationId: string, event: UsageAlertEvent, payload: () => Promise<object | null>): Promise<void> {
+  private async fanOutAlert(organizationId: string, event: UsageAlertEvent | DomainEvent, payload: () => Promise<object | null>): Promise<void> {
     const webhooks = (await this.repo.allForOrg(organizationId)).filter((w) => w.events.includes(event));
     if (webhooks.length === 0) return;
     const body = await payload();

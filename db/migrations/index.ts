@@ -5,6 +5,7 @@ import * as usage from './003_usage';
 import * as keyLifecycle from './004_key_lifecycle';
 import * as inbound from './005_inbound';
 import * as hardening from './006_hardening';
+import * as domains from './007_domains';
 
 // Migrations are listed in code rather than discovered on disk, so the same list runs from
 // TypeScript (tests, tsx) and from the compiled dist/ without a loader. Append, never reorder.
@@ -15,6 +16,7 @@ const migrations: Record<string, Knex.Migration> = {
   '004_key_lifecycle': keyLifecycle,
   '005_inbound': inbound,
   '006_hardening': hardening,
+  '007_domains': domains,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

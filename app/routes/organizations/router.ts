@@ -9,6 +9,7 @@ import { rateLimitOrganization } from '../../middleware/rateLimitOrganization';
 import { requireMembership } from '../../middleware/requireMembership';
 import { requireUser } from '../../middleware/requireUser';
 import { apiKeysRouter } from '../apiKeys/router';
+import { domainsRouter } from '../domains/router';
 import { inboxesRouter } from '../inboxes/router';
 import { logsRouter } from '../logs/router';
 import { usageRouter } from '../usage/router';
@@ -51,5 +52,6 @@ export function organizationsRouter(deps: Deps, passport: Passport): Router {
   router.use('/:orgId/webhooks', ...metered, webhooksRouter(deps).routes());
   router.use('/:orgId/usage', ...metered, usageRouter(deps).routes());
   router.use('/:orgId/logs', ...metered, logsRouter(deps).routes());
+  router.use('/:orgId/domains', ...metered, domainsRouter(deps).routes());
   return router;
 }
