@@ -28,6 +28,7 @@ export function RecordsTable({ records }: { records: DnsRecord[] }) {
               </td>
               <td>
                 <span class={`badge ${STATUS_BADGE[r.status] ?? 'badge-off'}`}>{r.status}</span>
+                {!r.required && <span class="muted"> (recommended)</span>}
               </td>
             </tr>
           ))}

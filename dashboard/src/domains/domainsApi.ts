@@ -7,6 +7,8 @@ export interface DnsRecord {
   name: string;
   value: string;
   status: 'pending' | 'verified' | 'failed';
+  /** DMARC is recommended, not required, for `verified`. */
+  required: boolean;
 }
 
 export interface Domain {
@@ -14,6 +16,7 @@ export interface Domain {
   name: string;
   verified: boolean;
   verifiedAt: string | null;
+  lastCheckedAt: string | null;
   records: DnsRecord[];
   createdAt: string;
   updatedAt: string;

@@ -24,6 +24,7 @@ export function DomainPage({ token, organization, domain, onSessionLost }: Props
   const [verifying, setVerifying] = useState(false);
   /** 'force': the domain is in use by inboxes and the user is asked again. */
   const [deleting, setDeleting] = useState<'ask' | 'force' | 'busy' | null>(null);
+  const [inUse, setInUse] = useState('');
 
   const reload = () => attempt(async () => setFound(await domainsApi.get(token, orgId, domain)));
   useEffect(() => {
@@ -40,15 +41,16 @@ export function DomainPage({ token, organization, domain, onSessionLost }: Props
 
   async function remove(force: boolean) {
     setDeleting('busy');
-    let inUse = false;
+    let refusedInUse = false;
     const deleted = await attempt(() =>
       domainsApi.remove(token, orgId, domain, force).catch((err: unknown) => {
-        inUse = err instanceof ApiFailure && err.code === 'domain_in_use';
-        if (!inUse) throw err;
+        if (!(err instanceof ApiFailure && err.code === 'domain_in_use')) throw err;
+        refusedInUse = true;
+        setInUse(err.message);
         return null;
       }),
     );
-    if (inUse) return setDeleting('force');
+    if (refusedInUse) return setDeleting('force');
     setDeleting(null);
     if (deleted) navigate(paths.domains(orgId));
   }
@@ -65,6 +67,7 @@ export function DomainPage({ token, organization, domain, onSessionLost }: Props
             <p class="lead">
               <span class={`badge ${found.verified ? 'badge-on' : 'badge-off'}`}>{found.verified ? 'Verified' : 'Not verified'}</span>
               {found.verifiedAt && ` since ${formatDateTime(found.verifiedAt)}`}
+              {` · last checked ${formatDateTime(found.lastCheckedAt, 'never')}`}
             </p>
           )}
         </div>
@@ -97,7 +100,9 @@ export function DomainPage({ token, organization, domain, onSessionLost }: Props
           onCancel={() => setDeleting(null)}
         >
           {deleting === 'force' ? (
-            <p>Inboxes use this domain. Without it they can no longer send, and mail to them is refused.</p>
+            <p>
+              {inUse} Deleting it anyway leaves those inboxes unable to send, and mail to them is refused.
+            </p>
           ) : (
             <p>Inboxes on this domain stop sending and receiving. Its DKIM key is deleted with it.</p>
           )}
