@@ -34,6 +34,7 @@ test.before(async () => {
     SMTP_INBOUND_PORT: String(smtpPort),
     INBOUND_DNS_SERVERS: dns.address,
     INBOUND_CLIENT_MESSAGES_PER_MINUTE: '1000',
+    ATTACHMENTS_MAX_BYTES: '4096',
   });
   smtp = createInboundSmtpServer(app.deps);
   await smtp.listen(smtpPort, '127.0.0.1');
@@ -112,6 +113,11 @@ test.serial('register, see the default inbox, send to a second inbox, read it th
   await page.getByLabel('Subject', { exact: true }).fill('Quarterly numbers');
   await page.getByLabel('Labels (optional, comma-separated)').fill('finance, q3');
   await page.getByLabel('Message', { exact: true }).fill('Hello Support,\nthe numbers are attached.');
+  // Over the server's attachment limit (4 KiB here): said before anything is uploaded.
+  await page.getByLabel('Attachments', { exact: true }).setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(5000) });
+  await page.getByRole('alert').getByText('The attachments come to 4.9 KB; this server accepts at most 4.0 KB in all.').waitFor();
+  await page.getByRole('button', { name: 'Remove big.bin' }).click();
+  await page.getByRole('alert').waitFor({ state: 'detached' });
   await page.getByLabel('Attachments', { exact: true }).setInputFiles({ name: 'numbers.csv', mimeType: 'text/csv', buffer: Buffer.from('quarter,total\nq3,42\n') });
   await page.getByText('numbers.csv').waitFor();
   await shots('22-compose');

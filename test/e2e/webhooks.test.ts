@@ -1,8 +1,8 @@
 import test from 'ava';
 import type { Browser, Page } from 'playwright-core';
-import { buildDashboard, launchChromium } from '../helpers/browser';
+import { buildDashboard, launchChromium, screenshot } from '../helpers/browser';
 import { logIn, openDashboard, shootBothWidths } from '../helpers/dashboardPage';
-import { register, TestWorld, type TestApp } from '../helpers/testApp';
+import { register, TestWorld, type Reply, type TestApp } from '../helpers/testApp';
 import { WebhookReceiver } from '../helpers/webhookReceiver';
 
 // Webhooks in the dashboard, in real headless Chromium, delivering to a real local receiver;
@@ -116,6 +116,31 @@ test.serial('every section fits at 1280 and 390 px, and the back button walks ba
     await page.goBack();
     t.is(page.url(), url);
   }
+  t.deepEqual(problems, []);
+  await context.close();
+});
+
+test.serial('a page refused with 429 says when to try again', async (t) => {
+  const account = await register(app);
+  const { context, page, problems } = await openDashboard(browser, app.url);
+  await logIn(page, account.email, account.password);
+  // Owners may lower their own budget: two requests a minute, used up by the keys page itself.
+  const lowered = await app.patch(`/organizations/${account.orgId}`, { auth: account.token, body: { rateLimitPoints: 2, rateLimitDuration: 60 } });
+  t.is(lowered.status, 200);
+  // Use the budget up (the new one may take a few requests to be seen by the limiter).
+  let refused: Reply | undefined;
+  for (let i = 0; i < 10 && !refused; i++) {
+    const res = await app.get(`/organizations/${account.orgId}/webhooks`, { auth: account.token });
+    if (res.status === 429) refused = res;
+  }
+  t.is(refused?.body.code, 'rate_limited', JSON.stringify(refused?.body));
+  await sections(page).getByRole('link', { name: 'Webhooks' }).click();
+  await sections(page).getByRole('link', { name: 'Inboxes' }).click();
+  await page
+    .getByRole('alert')
+    .getByText(/^The organization's request budget is used up\. Try again in \d+ seconds \(at \d\d:\d\d:\d\d (AM|PM)\)\.$/)
+    .waitFor();
+  await screenshot(page, FOLDER, '41-rate-limited');
   t.deepEqual(problems, []);
   await context.close();
 });
