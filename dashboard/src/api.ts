@@ -18,18 +18,7 @@ export interface UserWithOrganizations extends User {
   organizations: Organization[];
 }
 
-/** What a key may do (contract section 9); `["*"]` is full access. */
-export const SCOPES = [
-  'api_keys:read',
-  'api_keys:write',
-  'inboxes:read',
-  'inboxes:write',
-  'messages:read',
-  'messages:send',
-  'webhooks:read',
-  'webhooks:write',
-  'usage:read',
-] as const;
+export { SCOPES } from './scopes';
 
 export interface ApiKey {
   id: string;

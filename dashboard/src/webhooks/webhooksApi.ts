@@ -1,21 +1,7 @@
 // The organization's webhooks through /organizations/:orgId/webhooks (contract section 6).
 import { call, orgPath } from '../api';
 
-/** The events a webhook may subscribe to, as POST /webhooks accepts them (app/domain/email.ts). */
-export const WEBHOOK_EVENTS = [
-  'inbox.created',
-  'inbox.updated',
-  'inbox.deleted',
-  'message.sent',
-  'message.received',
-  'message.delivered',
-  'message.bounced',
-  'message.complained',
-  'message.rejected',
-  'api_key.new_client',
-  'api_key.rejected',
-  'organization.rate_limited',
-] as const;
+export { WEBHOOK_EVENTS } from './events';
 
 export interface Webhook {
   id: string;
