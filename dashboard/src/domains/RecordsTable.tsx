@@ -7,7 +7,7 @@ const STATUS_BADGE: Record<DnsRecord['status'], string> = { verified: 'badge-on'
 export function RecordsTable({ records }: { records: DnsRecord[] }) {
   return (
     <div class="table-wrap">
-      <table class="table records-table">
+      <table class="table records-table stack">
         <thead>
           <tr>
             <th scope="col">Type</th>
@@ -19,14 +19,14 @@ export function RecordsTable({ records }: { records: DnsRecord[] }) {
         <tbody>
           {records.map((r) => (
             <tr key={`${r.type} ${r.name}`} data-record={`${r.type} ${r.name}`}>
-              <td>{r.type}</td>
-              <td class="mono wrap">
+              <td data-label="Type">{r.type}</td>
+              <td data-label="Name" class="mono wrap">
                 {r.name} <CopyButton value={r.name} what={`${r.type} ${r.name} name`} />
               </td>
-              <td class="mono wrap record-value">
+              <td data-label="Value" class="mono wrap record-value">
                 <span>{r.value}</span> <CopyButton value={r.value} what={`${r.type} ${r.name} value`} />
               </td>
-              <td>
+              <td data-label="Status">
                 <span class={`badge ${STATUS_BADGE[r.status] ?? 'badge-off'}`}>{r.status}</span>
                 {!r.required && <span class="muted"> (recommended)</span>}
               </td>

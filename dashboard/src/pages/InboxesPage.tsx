@@ -100,7 +100,7 @@ export function InboxesPage({ token, organization, onSessionLost }: Props) {
           <p class="empty">No inboxes yet. Create one above to get an address that receives mail.</p>
         ) : (
           <div class="table-wrap">
-            <table class="table">
+            <table class="table stack">
               <thead>
                 <tr>
                   <th scope="col">Address</th>
@@ -118,7 +118,7 @@ export function InboxesPage({ token, organization, onSessionLost }: Props) {
                     <th scope="row" class="key-name">
                       <Link href={paths.inbox(orgId, inbox.id)}>{inbox.email}</Link>
                     </th>
-                    <td>
+                    <td data-label="Name">
                       {renaming?.id === inbox.id ? (
                         <form class="inline-form" onSubmit={(e) => (e.preventDefault(), void saveName())}>
                           <label class="visually-hidden" for={`rename-${inbox.id}`}>
@@ -136,8 +136,8 @@ export function InboxesPage({ token, organization, onSessionLost }: Props) {
                         inbox.name ?? <span class="muted">(no name)</span>
                       )}
                     </td>
-                    <td title={formatFull(inbox.createdAt)}>{formatDate(inbox.createdAt)}</td>
-                    <td title={formatFull(latest[inbox.id] ?? null)}>{inbox.id in latest ? formatDateTime(latest[inbox.id] ?? null, 'No mail yet') : '—'}</td>
+                    <td data-label="Created" title={formatFull(inbox.createdAt)}>{formatDate(inbox.createdAt)}</td>
+                    <td data-label="Newest mail" title={formatFull(latest[inbox.id] ?? null)}>{inbox.id in latest ? formatDateTime(latest[inbox.id] ?? null, 'No mail yet') : '—'}</td>
                     <td class="actions">
                       <button type="button" class="button button-small" onClick={() => setRenaming({ id: inbox.id, name: inbox.name ?? '' })}>
                         Rename

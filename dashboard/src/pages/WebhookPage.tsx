@@ -99,7 +99,7 @@ export function WebhookPage({ token, organization, webhookId, onSessionLost }: P
           <p class="empty">No deliveries yet. Use “Send test” to send a webhook.test event to this endpoint now.</p>
         ) : (
           <div class="table-wrap">
-            <table class="table">
+            <table class="table stack">
               <thead>
                 <tr>
                   <th scope="col">Time</th>
@@ -113,14 +113,14 @@ export function WebhookPage({ token, organization, webhookId, onSessionLost }: P
               <tbody>
                 {attempts.map((a) => (
                   <tr key={a.id} data-attempt-id={a.id} title={`event id ${a.eventId}`}>
-                    <td title={formatFull(a.createdAt)}>{timeOfDay.format(new Date(a.createdAt))}</td>
-                    <td class="mono">{a.event}</td>
-                    <td>
+                    <td data-label="Time" title={formatFull(a.createdAt)}>{timeOfDay.format(new Date(a.createdAt))}</td>
+                    <td data-label="Event" class="mono">{a.event}</td>
+                    <td data-label="HTTP status">
                       <span class={`badge ${a.success ? 'badge-on' : 'badge-bad'}`}>{a.status ?? 'no answer'}</span>
                     </td>
-                    <td>{a.attempt}</td>
-                    <td>{a.durationMs} ms</td>
-                    <td class="wrap">{a.error ?? ''}</td>
+                    <td data-label="Attempt">{a.attempt}</td>
+                    <td data-label="Duration">{a.durationMs} ms</td>
+                    <td data-label="Error" class="wrap">{a.error ?? ''}</td>
                   </tr>
                 ))}
               </tbody>

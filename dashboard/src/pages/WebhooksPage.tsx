@@ -93,7 +93,7 @@ export function WebhooksPage({ token, organization, onSessionLost }: Props) {
           <p class="empty">No webhooks yet. Create one above to be told when mail arrives or is sent.</p>
         ) : (
           <div class="table-wrap">
-            <table class="table">
+            <table class="table stack">
               <thead>
                 <tr>
                   <th scope="col">Endpoint</th>
@@ -110,7 +110,7 @@ export function WebhooksPage({ token, organization, onSessionLost }: Props) {
                     <th scope="row" class="key-name url-cell">
                       <Link href={paths.webhook(orgId, hook.id)}>{hook.url}</Link>
                     </th>
-                    <td>
+                    <td data-label="Events">
                       <span class="scopes">
                         {hook.events.map((e) => (
                           <span key={e} class="scope">
@@ -119,7 +119,7 @@ export function WebhooksPage({ token, organization, onSessionLost }: Props) {
                         ))}
                       </span>
                     </td>
-                    <td title={formatFull(hook.createdAt)}>{formatDate(hook.createdAt)}</td>
+                    <td data-label="Created" title={formatFull(hook.createdAt)}>{formatDate(hook.createdAt)}</td>
                     <td class="actions">
                       <button type="button" class="button button-small" disabled={busyId === hook.id} onClick={() => void sendTest(hook)}>
                         Send test
