@@ -61,7 +61,7 @@ function hostileHtml(base: string): string {
 <img id="pixel" src="${base}/pixel.gif" alt="tracking pixel" width="1" height="1">
 <form id="form" action="${base}/form" method="post"><input name="secret" value="x"><button id="submit" type="submit">Claim your prize</button></form>
 <a id="js" href="javascript:parent.__pwned='link'">Click me</a>
-<a id="web" href="${base}/page">Read more</a>
+<a id="web" href="${base}/page" ping="${base}/ping">Read more</a>
 <iframe src="${base}/frame"></iframe>
 </body></html>`;
 }
@@ -101,6 +101,8 @@ test('a hostile HTML message runs no script, loads nothing until "Show images", 
   t.is(await frame.locator('#js').getAttribute('href'), null);
   t.is(await frame.locator('#web').getAttribute('target'), '_blank');
   t.is(await frame.locator('#web').getAttribute('rel'), 'noopener noreferrer');
+  t.is(await frame.locator('#web').getAttribute('ping'), null);
+  t.is(await inner.locator('meta[http-equiv="x-dns-prefetch-control"]').getAttribute('content'), 'off');
   await frame.locator('#js').click();
   // The form cannot be sent: no action left, and the sandbox forbids forms anyway.
   await frame.locator('#submit').click();

@@ -49,8 +49,13 @@ const FRAME_STYLE =
 /** Elements that run code, load other documents or change the frame's own behaviour. */
 const REMOVED = 'script, iframe, frame, frameset, object, embed, applet, portal, base, link, meta';
 /** Attributes that take a URL, checked for javascript: and other schemes that run code. */
-const URL_ATTRIBUTES = ['href', 'src', 'action', 'formaction', 'xlink:href', 'background', 'poster', 'cite', 'longdesc', 'ping'];
+const URL_ATTRIBUTES = ['href', 'src', 'xlink:href', 'background', 'poster', 'cite', 'longdesc'];
 const SOURCE_ATTRIBUTES = ['src', 'background', 'poster'];
+/**
+ * Never kept: frames' documents, form targets, link pings (a request on every click) and srcset
+ * (candidate lists are not worth checking one by one; src carries the image).
+ */
+const DROPPED_ATTRIBUTES = ['srcdoc', 'action', 'formaction', 'ping', 'srcset'];
 const SAFE_LINK = /^(https?:|mailto:|#)/i;
 const REMOTE = /^\s*(https?:)?\/\//i;
 
@@ -70,8 +75,7 @@ export function prepareMailHtml(html: string, showImages: boolean): PreparedMail
   for (const el of Array.from(doc.body.querySelectorAll('*')).concat(doc.body)) {
     for (const attr of Array.from(el.attributes)) {
       const name = attr.name.toLowerCase();
-      // srcset too: candidate lists are not worth checking one by one; src carries the image.
-      if (name.startsWith('on') || name === 'srcdoc' || name === 'formaction' || name === 'action' || name === 'srcset') el.removeAttribute(attr.name);
+      if (name.startsWith('on') || DROPPED_ATTRIBUTES.includes(name)) el.removeAttribute(attr.name);
       else if (URL_ATTRIBUTES.includes(name) && !safeUrl(el, name, attr.value)) el.removeAttribute(attr.name);
     }
     if (!showImages && holdBackImage(el)) blockedImages += 1;
@@ -86,6 +90,8 @@ export function prepareMailHtml(html: string, showImages: boolean): PreparedMail
   style.textContent = FRAME_STYLE;
   head.prepend(style);
   head.prepend(meta(doc, 'referrer', 'no-referrer', 'name'));
+  // No DNS lookups of the message's link hosts in advance: a lookup tells the sender's DNS server.
+  head.prepend(meta(doc, 'x-dns-prefetch-control', 'off', 'http-equiv'));
   // First in <head>: the policy is in force before anything after it is read.
   head.prepend(meta(doc, 'Content-Security-Policy', framePolicy(showImages), 'http-equiv'));
   const serialized = `<!doctype html>${doc.documentElement.outerHTML}`;
