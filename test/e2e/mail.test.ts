@@ -231,3 +231,31 @@ test.serial('a message received over SMTP shows its SPF, DKIM and DMARC verdicts
   t.deepEqual(problems, []);
   await context.close();
 });
+
+test.serial('a send the mail server does not take shows the API refusal, then the message as failed with its error', async (t) => {
+  // An instance whose SMTP relay is a closed port: every send is stored as failed (502 send_failed).
+  const broken = await world.start({ SMTP_URL: `smtp://127.0.0.1:${await freePort()}`, SMTP_TIMEOUT_MS: '3000' });
+  const account = await register(broken);
+  const inbox = (await broken.get('/v1/inboxes', { auth: account.key })).body[0] as { id: string; email: string };
+  const { context, page, problems } = await openDashboard(browser, broken.url);
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'API Keys' }).waitFor();
+  await page.goto(`/dashboard/organizations/${account.orgId}/inboxes/${inbox.id}/compose`);
+  await page.getByLabel('To', { exact: true }).fill('nobody@example.test');
+  await page.getByLabel('Subject', { exact: true }).fill('Into the void');
+  await page.getByLabel('Message', { exact: true }).fill('Hello?');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await page.getByRole('alert').getByText('The mail server did not accept the message; it is stored with status "failed".').waitFor();
+  await page.getByRole('link', { name: inbox.email }).click();
+  const item = mailItem(page, 'Into the void');
+  await item.getByText('failed', { exact: true }).waitFor();
+  await item.getByRole('link', { name: 'Into the void' }).click();
+  const error = page.locator('.envelope .error-text');
+  await error.waitFor();
+  t.truthy(await error.textContent());
+  await screenshot(page, FOLDER, '42-send-failed');
+  t.deepEqual(problems, []);
+  await context.close();
+});
