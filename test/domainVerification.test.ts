@@ -1,4 +1,7 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'ava';
 import { DomainKeyUnreadableError } from '../app/errors';
 import { DnsServer } from './helpers/dnsServer';
@@ -183,7 +186,7 @@ test('the re-check runs by itself every DOMAIN_RECHECK_HOURS', async (t) => {
   dns.remove(domain.name);
   const [event] = await receiver.waitFor(path, 1, (d) => d.body?.event === 'domain.unverified', 30_000);
   t.is(event!.body.payload.domain.name, domain.name);
-  t.like(statusesOf(event!.body.payload.domain.records), { mx: 'failed', spf: 'failed' });
+  t.like(statusesOf(event!.body.payload.domain.records), { mx: 'failed', spf: 'failed' }, JSON.stringify(event!.body.payload.domain));
 });
 
 test('a resolver that does not answer changes nothing: a verified domain stays verified', async (t) => {
@@ -244,4 +247,73 @@ test('no private key in Redis', async (t) => {
     if (type === 'string') t.false(String(await redis.get(k)).includes('PRIVATE KEY'), k);
   }
   t.pass();
+});
+
+// Serial, so it runs before the test whose instance re-checks every 1.8 s with the same Redis prefix.
+test.serial('one instance per interval re-checks: the round takes lock:domain-recheck in Redis, and another instance skips it', async (t) => {
+  const [a, b] = await Promise.all([world.start({ ...env(), DOMAIN_RECHECK_HOURS: '2' }), world.start({ ...env(), DOMAIN_RECHECK_HOURS: '2' })]);
+  t.teardown(() => Promise.all([a.close(), b.close()]));
+  const account = await register(a);
+  const domain = await addDomain(account, freshDomainName(), a);
+  publishRecords(dns, domain.records);
+  t.true((await verify(account, domain.name, a)).body.verified);
+  const checkedAt = async () => (await a.get(`/v1/domains/${domain.id}`, { auth: account.key })).body.lastCheckedAt as string;
+
+  const lock = a.deps.redisKeys.domainRecheckLock;
+  await a.deps.redis!.del(lock);
+  const before = await checkedAt();
+  await a.deps.domainRechecker.run();
+  const afterA = await checkedAt();
+  t.not(afterA, before, 'the first instance checked');
+  const ttl = await a.deps.redis!.pttl(lock);
+  t.true(ttl > 2 * 3_600_000 * 0.8 && ttl <= 2 * 3_600_000 * 0.9, `held for most of the interval (${ttl} ms)`);
+  await b.deps.domainRechecker.run();
+  t.is(await checkedAt(), afterA, 'the second skipped its round');
+  await a.deps.redis!.del(lock);
+  await b.deps.domainRechecker.run();
+  t.not(await checkedAt(), afterA, 'with the lock free, it checks');
+});
+
+test('embedded (SQLite, no Redis): verify, the re-check with its in-process lock, and signing', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sendook-domains-sqlite-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const embedded = await world.start({ ...env(), MYSQL_URL: '', REDIS_URL: '', SQLITE_FILE: join(dir, 'sendook.sqlite'), MIGRATE_ON_START: 'true', DOMAIN_RECHECK_HOURS: '1' });
+  t.teardown(() => embedded.close());
+  t.is(embedded.deps.redis, null);
+  const account = await register(embedded);
+  const domain = await addDomain(account, freshDomainName('sqlite'), embedded);
+  publishRecords(dns, domain.records);
+  t.true((await verify(account, domain.name, embedded)).body.verified);
+  t.truthy(await embedded.deps.domains.signingKeyFor(account.orgId, domain.name));
+  const other = await register(embedded);
+  await addDomain(other, domain.name, embedded);
+  t.is((await verify(other, domain.name, embedded)).body.code, 'domain_taken');
+
+  dns.remove(domain.name);
+  await embedded.deps.domainRechecker.run();
+  t.false((await embedded.get(`/v1/domains/${domain.id}`, { auth: account.key })).body.verified);
+  publishRecords(dns, domain.records, (r) => r.name !== domain.name);
+  t.true((await verify(account, domain.name, embedded)).body.verified);
+  dns.remove(domain.name);
+  await embedded.deps.domainRechecker.run();
+  t.true((await embedded.get(`/v1/domains/${domain.id}`, { auth: account.key })).body.verified, 'the lock holds for the interval: no second round');
+  await embedded.deps.domainRechecker.runNow();
+  t.false((await embedded.get(`/v1/domains/${domain.id}`, { auth: account.key })).body.verified);
+});
+
+test('a check overtaken by a newer one is dropped: it neither overwrites the statuses nor re-verifies', async (t) => {
+  const account = await register(app);
+  const domain = await addDomain(account);
+  publishRecords(dns, domain.records);
+  t.true((await verify(account, domain.name)).body.verified);
+  const stale = await app.deps.domains.get(account.orgId, domain.id);
+  dns.removeMx(domain.name);
+  t.false((await verify(account, domain.name)).body.verified);
+  dns.mx(domain.name, TEST_MAIL_HOSTNAME);
+  // The copy read before the second check: its outcome (all found) must not land.
+  await app.deps.domains.recheck(stale);
+  const now = await app.get(`/v1/domains/${domain.id}`, { auth: account.key });
+  t.false(now.body.verified);
+  t.is(statusesOf(now.body.records).mx, 'failed');
+  t.true((await verify(account, domain.name)).body.verified, 'a fresh check verifies it again');
 });

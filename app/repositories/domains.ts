@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { pendingStatuses, RECORD_KINDS, type Domain, type RecordStatus, type RecordStatuses, type StoredPrivateKey } from '../domain/domains';
 import type { Page } from '../domain/types';
 import { LIKE_ESCAPE } from '../lib/like';
-import { paginate, type Db } from './db';
+import { nextVersion, paginate, type Db } from './db';
 
 export interface DomainRow {
   id: string;
@@ -108,44 +108,28 @@ export class DomainRepository {
     return rows.map(toDomain);
   }
 
-  /** Records a check that leaves `verified` as it is. */
-  async saveCheck(id: string, check: DomainCheck): Promise<void> {
-    await this.knex<DomainRow>('domains').where({ id }).update({
-      record_statuses: JSON.stringify(check.statuses),
-      checked_at: check.checkedAt,
-      updated_at: check.checkedAt,
-    });
-  }
-
   /**
-   * Marks the domain verified; true when it was not until now (so one caller emits the event).
-   * Throws a unique violation when another organization holds the name verified: the unique
-   * index on verified_name decides between two verifying at once.
+   * Stores a check's outcome, only if the domain is still as `seen` (its updated_at then): a
+   * check that took a while must not overwrite one that finished after it started (the
+   * background re-check and a verify request, or two instances). False when it was stale.
+   * `change` verified: throws a unique violation when another organization holds the name
+   * verified; the unique index on verified_name decides between two verifying at once.
    */
-  async markVerified(id: string, name: string, check: DomainCheck): Promise<boolean> {
-    const changed = await this.knex<DomainRow>('domains').where({ id, verified: false }).update({
-      verified: true,
-      verified_name: name,
-      verified_at: check.checkedAt,
-      record_statuses: JSON.stringify(check.statuses),
-      checked_at: check.checkedAt,
-      updated_at: check.checkedAt,
-    });
-    if (changed === 0) await this.saveCheck(id, check);
-    return changed > 0;
-  }
-
-  /** Marks it unverified; true when it was verified until now (so one caller emits the event). */
-  async markUnverified(id: string, check: DomainCheck): Promise<boolean> {
-    const changed = await this.knex<DomainRow>('domains').where({ id, verified: true }).update({
-      verified: false,
-      verified_name: null,
-      verified_at: null,
-      record_statuses: JSON.stringify(check.statuses),
-      checked_at: check.checkedAt,
-      updated_at: check.checkedAt,
-    });
-    if (changed === 0) await this.saveCheck(id, check);
+  async saveCheck(seen: Pick<Domain, 'id' | 'name' | 'updatedAt'>, check: DomainCheck, change: 'keep' | 'verified' | 'unverified'): Promise<boolean> {
+    const verification =
+      change === 'verified'
+        ? { verified: true, verified_name: seen.name, verified_at: check.checkedAt }
+        : change === 'unverified'
+          ? { verified: false, verified_name: null, verified_at: null }
+          : {};
+    const changed = await this.knex<DomainRow>('domains')
+      .where({ id: seen.id, updated_at: seen.updatedAt })
+      .update({
+        ...verification,
+        record_statuses: JSON.stringify(check.statuses),
+        checked_at: check.checkedAt,
+        updated_at: nextVersion(this.knex, check.checkedAt),
+      });
     return changed > 0;
   }
 

@@ -45,9 +45,12 @@ export class DomainService {
     return this.o.defaultDomain;
   }
 
-  /** `name` is already normalised (normalizeDomainName). */
-  async create(organizationId: string, name: string): Promise<Domain> {
+  /** `input` as typed; the route has normalised it already, and this does it again for other callers. */
+  async create(organizationId: string, input: string): Promise<Domain> {
     const { repo, secrets } = this.o;
+    const parsed = normalizeDomainName(input, this.o.defaultDomain);
+    if (!parsed.ok) throw new ApiError('validation_failed', undefined, [{ path: 'name', message: parsed.problem }]);
+    const name = parsed.name;
     if (!secrets) throw new ApiError('not_configured', 'Adding a domain needs SECRETS_KEY (32 bytes, e.g. from openssl rand -hex 32), which encrypts its DKIM key; the operator must set it.');
     if (await repo.findForOrg(organizationId, { name })) throw new ApiError('conflict', `The organization already has the domain ${name}.`);
     // Counted before the insert: concurrent creates may pass together, so the cap can be exceeded
@@ -167,29 +170,33 @@ export class DomainService {
     return parsed.ok ? this.o.repo.findForOrg(organizationId, { name: parsed.name }) : null;
   }
 
+  /**
+   * Looks the records up and stores what changed. A check that another one overtook (the domain
+   * changed meanwhile) is dropped: the newer state stands, and no event goes out twice.
+   */
   private async applyCheck(domain: Domain): Promise<void> {
     const { repo } = this.o;
     const statuses = await this.o.checker.check(domain);
     const check = { statuses, checkedAt: Date.now() };
-    if (allRequiredVerified(statuses)) {
-      let changed: boolean;
+    if (allRequiredVerified(statuses) && !domain.verified) {
+      let written: boolean;
       try {
-        changed = await repo.markVerified(domain.id, domain.name, check);
+        written = await repo.saveCheck(domain, check, 'verified');
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
         // Another organization verified the name between our first look and now.
-        await repo.saveCheck(domain.id, check);
+        await repo.saveCheck(domain, check, 'keep');
         throw domainTaken(domain.name);
       }
-      if (changed) this.emit(domain.id, domain.organizationId, 'domain.verified');
+      if (written) this.emit(domain.id, domain.organizationId, 'domain.verified');
       return;
     }
     // Only a record found missing takes verification away; one nobody answered for kept its status.
     if (domain.verified && REQUIRED_RECORDS.some((kind) => statuses[kind] === 'failed')) {
-      if (await repo.markUnverified(domain.id, check)) this.emit(domain.id, domain.organizationId, 'domain.unverified');
+      if (await repo.saveCheck(domain, check, 'unverified')) this.emit(domain.id, domain.organizationId, 'domain.unverified');
       return;
     }
-    await repo.saveCheck(domain.id, check);
+    await repo.saveCheck(domain, check, 'keep');
   }
 
   private emit(id: string, organizationId: string, event: 'domain.verified' | 'domain.unverified'): void {

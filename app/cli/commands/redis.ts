@@ -42,6 +42,7 @@ export async function inspectRedis(ctx: InspectContext): Promise<Report> {
     family('rl:login', `${keys.limiterPrefix('login')}:`, `${keys.limiterPrefix('login')}:<email:…|addr:…>`),
     family('rl:register', `${keys.limiterPrefix('register')}:`, `${keys.limiterPrefix('register')}:<address>`),
     family('bull', `${keys.bullPrefix}:`, `${keys.bullPrefix}:webhooks:…`),
+    family('lock:domain-recheck', keys.domainRecheckLock, keys.domainRecheckLock),
   ];
   const other = family('other', keys.prefix, `${keys.prefix}… (not in the layout)`);
   const examples: string[] = [];
