@@ -13,7 +13,7 @@ import { recordUsage } from './middleware/recordUsage';
 import { requestId } from './middleware/requestId';
 import { v1Pipeline } from './pipeline';
 import { authRouter } from './routes/auth/router';
-import { dashboard } from './routes/dashboard';
+import { dashboard, sizeInBytes } from './routes/dashboard';
 import { healthRouter } from './routes/health';
 import { organizationsRouter } from './routes/organizations/router';
 
@@ -45,7 +45,11 @@ export function createApp(deps: Deps): SendookApp {
   app.use(function routeV1(ctx, next) {
     return ctx.path === '/v1' || ctx.path.startsWith('/v1/') ? v1(ctx, end) : next();
   });
-  app.use(dashboard());
+  app.use(
+    dashboard({
+      limits: { attachmentsMaxBytes: deps.config.mail.attachmentsMaxBytes, requestBodyMaxBytes: sizeInBytes(deps.config.http.bodyLimit) },
+    }),
+  );
 
   app.use(jsonBody(deps.config.http.bodyLimit));
   for (const router of publicRouters) {

@@ -8,7 +8,7 @@ import Koa from 'koa';
 import pino from 'pino';
 import { errorRenderer } from '../app/middleware/errorRenderer';
 import { requestId } from '../app/middleware/requestId';
-import { DASHBOARD_CSP, dashboard, defaultDashboardRoot } from '../app/routes/dashboard';
+import { DASHBOARD_CSP, dashboard, defaultDashboardRoot, sizeInBytes } from '../app/routes/dashboard';
 
 // The static side of app/routes/dashboard.ts on a fake build, without a browser or a database.
 
@@ -53,16 +53,34 @@ function assertSecurityHeaders(t: import('ava').ExecutionContext, res: Response)
   t.is(res.headers.get('x-frame-options'), 'DENY');
 }
 
-test('the CSP allows this origin only and no inline script or style', (t) => {
+test('the CSP allows scripts from this origin only, and markup only through the mail policy', (t) => {
   const directives = new Map(DASHBOARD_CSP.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]));
   t.is(directives.get('default-src'), "'none'");
   t.is(directives.get('script-src'), "'self'");
-  t.is(directives.get('style-src'), "'self'");
+  // Inline styles and remote images for HTML mail, whose sandboxed frame inherits this policy.
+  t.is(directives.get('style-src'), "'self' 'unsafe-inline'");
+  t.is(directives.get('img-src'), "'self' data: http: https:");
   t.is(directives.get('connect-src'), "'self'");
   t.is(directives.get('frame-ancestors'), "'none'");
   t.is(directives.get('object-src'), "'none'");
   t.is(directives.get('base-uri'), "'none'");
-  t.false(DASHBOARD_CSP.includes('unsafe-'));
+  t.is(directives.get('require-trusted-types-for'), "'script'");
+  t.is(directives.get('trusted-types'), 'sendook-mail');
+  t.is(DASHBOARD_CSP.match(/unsafe-/g)?.length, 1, 'unsafe-inline in style-src only');
+  t.false(DASHBOARD_CSP.includes('unsafe-eval'));
+});
+
+test('/dashboard/limits.json tells the dashboard the sizes the API accepts', async (t) => {
+  const app = new Koa();
+  app.use(dashboard({ root: path.join(folder, 'built'), limits: { attachmentsMaxBytes: 1234, requestBodyMaxBytes: 5678 } }));
+  const server = createServer(app.callback());
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/dashboard/limits.json`);
+  t.is(res.status, 200);
+  t.deepEqual(await res.json(), { attachmentsMaxBytes: 1234, requestBodyMaxBytes: 5678 });
+  t.is(sizeInBytes('1mb'), 1_048_576);
+  t.is(sizeInBytes('512kb'), 524_288);
 });
 
 test('/dashboard and /dashboard/ answer index.html with the security headers, revalidated each time', async (t) => {

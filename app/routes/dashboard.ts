@@ -6,13 +6,19 @@ import { ApiError } from '../errors';
 
 const PREFIX = '/dashboard';
 
-// Strict: only files from this origin, no inline script or style, no framing, no plugins, no
-// <base>, and DOM sinks such as innerHTML refused outright (the app never needs them).
+// Strict: scripts only from this origin, no framing of the dashboard, no plugins, no <base>, and
+// DOM sinks such as innerHTML refused outright except through one Trusted Types policy,
+// "sendook-mail", which the mail reader (dashboard/src/mail/mailHtml.ts) uses to parse a
+// message's HTML into an inert document and to hand the cleaned copy to a sandboxed frame.
+// That frame's srcdoc document inherits this policy on top of its own stricter one, so two
+// directives are wider than the dashboard itself needs: style-src allows inline styles (the
+// layout of HTML mail) and img-src allows remote images (shown when the reader clicks "Show
+// images"; until then the frame's own policy refuses them). Scripts stay 'self' only.
 export const DASHBOARD_CSP = [
   "default-src 'none'",
   "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: http: https:",
   "font-src 'self'",
   "connect-src 'self'",
   "manifest-src 'self'",
@@ -21,7 +27,7 @@ export const DASHBOARD_CSP = [
   "object-src 'none'",
   "base-uri 'none'",
   "require-trusted-types-for 'script'",
-  "trusted-types 'none'",
+  "trusted-types sendook-mail",
 ].join('; ');
 
 const SECURITY_HEADERS = {
@@ -60,18 +66,45 @@ export function defaultDashboardRoot(from = __dirname): string {
 }
 
 /**
+ * Sizes the dashboard checks a message against before uploading it: the attachments' decoded
+ * total (ATTACHMENTS_MAX_BYTES) and the largest JSON body the /organizations routes read
+ * (BODY_LIMIT), both in bytes. Not secret: the API's 413 answers name them too.
+ */
+export interface DashboardLimits {
+  attachmentsMaxBytes: number;
+  requestBodyMaxBytes: number;
+}
+
+const LIMITS_PATH = `${PREFIX}/limits.json`;
+
+/** "512kb" or "20mb", as config/schema.ts accepts them, in bytes (1kb = 1024, as raw-body counts). */
+export function sizeInBytes(limit: string): number {
+  const match = /^(\d+)(kb|mb)$/i.exec(limit);
+  if (!match) throw new Error(`not a size: ${limit}`);
+  return Number(match[1]) * (match[2]!.toLowerCase() === 'mb' ? 1024 * 1024 : 1024);
+}
+
+/**
  * GET /dashboard/*: the built single-page dashboard, with its security headers (here only).
  * Paths without a file extension fall back to index.html, so the app's own routes survive a
  * reload; a missing asset is a JSON 404; an unbuilt dashboard is a 503 that says so.
+ * /dashboard/limits.json is `limits`, when given.
  */
-export function dashboard(options: { root?: string } = {}): Middleware {
+export function dashboard(options: { root?: string; limits?: DashboardLimits } = {}): Middleware {
   const root = path.resolve(options.root ?? defaultDashboardRoot());
+  const limits = options.limits ? JSON.stringify(options.limits) : null;
   return async function dashboardMiddleware(ctx, next) {
     if (ctx.path !== PREFIX && !ctx.path.startsWith(`${PREFIX}/`)) return next();
     ctx.set(SECURITY_HEADERS);
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       ctx.set('Allow', 'GET, HEAD');
       throw new ApiError('method_not_allowed');
+    }
+    if (limits && ctx.path === LIMITS_PATH) {
+      ctx.set('Cache-Control', 'no-cache');
+      ctx.type = 'application/json; charset=utf-8';
+      ctx.body = limits;
+      return;
     }
     const requested = ctx.path.slice(PREFIX.length);
     let file = await findFile(root, requested);

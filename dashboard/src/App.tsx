@@ -10,6 +10,7 @@ import { LogsPage } from './pages/LogsPage';
 import { RegisterPage } from './pages/RegisterPage';
 import { UsagePage } from './pages/UsagePage';
 import { navigate, orgIdOf, paths, useRoute } from './router';
+import { sectionPage } from './sections';
 import { clearToken, loadToken, saveToken } from './session';
 
 interface Session {
@@ -132,7 +133,8 @@ export function App() {
       onLogout={() => void logout()}
     >
       {organization ? (
-        route.page === 'usage' ? (
+        (sectionPage(route, session.token, organization, onSessionLost) ??
+        (route.page === 'usage' ? (
           <UsagePage token={session.token} organization={organization} onSessionLost={onSessionLost} />
         ) : route.page === 'logs' ? (
           <LogsPage token={session.token} organization={organization} onSessionLost={onSessionLost} />
@@ -146,7 +148,7 @@ export function App() {
             onInitialNewKeyTaken={() => setRegistrationKey(null)}
             onSessionLost={onSessionLost}
           />
-        )
+        )))
       ) : (
         orgId && <InfoNotice>This organization does not exist or you are not a member of it. Pick one above.</InfoNotice>
       )}

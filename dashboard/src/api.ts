@@ -18,18 +18,7 @@ export interface UserWithOrganizations extends User {
   organizations: Organization[];
 }
 
-/** What a key may do (contract section 9); `["*"]` is full access. */
-export const SCOPES = [
-  'api_keys:read',
-  'api_keys:write',
-  'inboxes:read',
-  'inboxes:write',
-  'messages:read',
-  'messages:send',
-  'webhooks:read',
-  'webhooks:write',
-  'usage:read',
-] as const;
+export { SCOPES } from './scopes';
 
 export interface ApiKey {
   id: string;
@@ -133,7 +122,7 @@ export function isSessionLost(err: unknown): err is ApiFailure {
   return err instanceof ApiFailure && err.status === 401 && SESSION_CODES.has(err.code);
 }
 
-async function call<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+export async function call<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -152,6 +141,21 @@ async function call<T>(method: string, path: string, token: string | null, body?
   const data = await readJson(res);
   if (!res.ok) throw toFailure(res, data);
   return data as T;
+}
+
+/**
+ * A file from the API as a Blob, fetched with the Bearer header: the token never goes into a URL
+ * (an <a href> or an <img src> would need it there, and URLs end up in logs and histories).
+ */
+export async function callBlob(path: string, token: string): Promise<Blob> {
+  let res: Response;
+  try {
+    res = await fetch(path, { headers: { authorization: `Bearer ${token}` }, credentials: 'omit', cache: 'no-store' });
+  } catch {
+    throw new ApiFailure(0, 'network_error', 'Could not reach the server. Check your connection and try again.');
+  }
+  if (!res.ok) throw toFailure(res, await readJson(res));
+  return res.blob();
 }
 
 async function readJson(res: Response): Promise<unknown> {
@@ -181,7 +185,7 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
-const orgPath = (orgId: string) => `/organizations/${encodeURIComponent(orgId)}`;
+export const orgPath = (orgId: string) => `/organizations/${encodeURIComponent(orgId)}`;
 const keyPath = (orgId: string, keyId: string) => `${orgPath(orgId)}/api_keys/${encodeURIComponent(keyId)}`;
 const PAGE = 100;
 

@@ -1,7 +1,18 @@
 import type { ComponentChildren } from 'preact';
 import type { Organization, UserWithOrganizations } from '../api';
 import { navigate, paths } from '../router';
+import { Link } from './Link';
 import { OrganizationSwitcher } from './OrganizationSwitcher';
+
+/** The organization's sections, in the sidebar's order; `pages` are the routes each one covers. */
+const SECTIONS = [
+  { heading: 'Mail', label: 'Inboxes', path: paths.inboxes, pages: ['inboxes', 'inbox', 'compose', 'message', 'thread'] },
+  { heading: null, label: 'Webhooks', path: paths.webhooks, pages: ['webhooks', 'webhook'] },
+  { heading: null, label: 'Domains', path: paths.domains, pages: ['domains', 'domain'] },
+  { heading: 'Settings', label: 'API Keys', path: paths.apiKeys, pages: ['apiKeys', 'apiKey'] },
+  { heading: 'Monitoring', label: 'Usage', path: paths.usage, pages: ['usage'] },
+  { heading: null, label: 'Logs', path: paths.logs, pages: ['logs'] },
+];
 
 interface Props {
   user: UserWithOrganizations;
@@ -14,18 +25,8 @@ interface Props {
   children: ComponentChildren;
 }
 
-/** The signed-in frame: organization switcher and account in the header, settings on the left. */
+/** The signed-in frame: organization switcher and account in the header, the sections on the left. */
 export function Layout({ user, token, currentOrgId, currentPage, onOrganizationCreated, onSessionLost, onLogout, children }: Props) {
-  const link = (label: string, path: string, active: boolean) => (
-    <a
-      class={active ? 'sidenav-link active' : 'sidenav-link'}
-      aria-current={active ? 'page' : undefined}
-      href={path}
-      onClick={(e) => (e.preventDefault(), navigate(path))}
-    >
-      {label}
-    </a>
-  );
   return (
     <div class="shell">
       <header class="topbar">
@@ -50,11 +51,16 @@ export function Layout({ user, token, currentOrgId, currentPage, onOrganizationC
       </header>
       <div class="body">
         <nav class="sidenav" aria-label="Sections">
-          <p class="sidenav-heading">Monitoring</p>
-          {currentOrgId && link('Usage', paths.usage(currentOrgId), currentPage === 'usage')}
-          {currentOrgId && link('Logs', paths.logs(currentOrgId), currentPage === 'logs')}
-          <p class="sidenav-heading">Settings</p>
-          {currentOrgId && link('API Keys', paths.apiKeys(currentOrgId), currentPage === 'apiKeys' || currentPage === 'apiKey')}
+          {currentOrgId &&
+            SECTIONS.map((section) => {
+              const active = section.pages.includes(currentPage);
+              return [
+                section.heading && <p class="sidenav-heading">{section.heading}</p>,
+                <Link key={section.label} href={section.path(currentOrgId)} class={active ? 'sidenav-link active' : 'sidenav-link'} aria-current={active ? 'page' : undefined}>
+                  {section.label}
+                </Link>,
+              ];
+            })}
         </nav>
         <main class="content">{children}</main>
       </div>
