@@ -8,10 +8,10 @@ import { createConnection } from 'mysql2/promise';
 import { withDeadline } from './helpers/eventually';
 import { MYSQL_SERVER_URL, REDIS_URL } from './helpers/services';
 
-// `npm run bench` for one second per scenario, on a few scenarios so that it stays around a
+// `npm run bench` for one second per scenario (in the bench's run order), on a few scenarios so that it stays around a
 // minute: the output's shape, the exact counts that do not depend on the machine's speed, and
 // that the bench removed its own database and Redis prefix. Timings are not asserted.
-const SCENARIOS = ['default', 'lease-floor', 'floor', 'warm-key', 'lease-vs-exact', 'over-budget', 'malformed-key'];
+const SCENARIOS = ['default', 'lease-floor', 'floor', 'lease-vs-exact', 'warm-key', 'over-budget', 'malformed-key'];
 
 test('npm run bench: results as JSON and Markdown, the ratio as the last line, nothing left behind', async (t) => {
   t.timeout(480_000); // the build alone took minutes on the shared machine
@@ -47,7 +47,7 @@ test('npm run bench: results as JSON and Markdown, the ratio as the last line, n
     t.true(Number.isFinite(s.api.latencyMs.p50) && Number.isFinite(s.api.latencyMs.p99), s.name);
     t.is(s.api.errors, 0, s.name);
   }
-  const [deployed, leaseFloor, floor, warm, leaseVsExact, overBudget, malformed] = results.scenarios;
+  const [deployed, leaseFloor, floor, leaseVsExact, warm, overBudget, malformed] = results.scenarios;
   // Against another server than bare Koa: alternating slices with exact mode.
   t.deepEqual([deployed.reference, warm.reference, leaseVsExact.reference], ['bare-koa', 'bare-koa', 'main']);
   // The headline is the deployed default: lease mode, no MySQL, a Redis command per reservation only.
