@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 
 /** Longest name accepted before conversion: bounds the work on hostile input. */
 const MAX_INPUT_LENGTH = 1024;
@@ -32,6 +32,7 @@ export function normalizeDomainName(input: string, reserved: string | null = nul
   const labels = ascii.split('.');
   if (labels.length < 2) return problem('must have at least two labels, such as example.com');
   if (!labels.every((label) => LABEL.test(label))) return problem('each label must be 1-63 letters, digits or inner hyphens');
+  if (!labels.every(punycodeIsValid)) return problem('has an xn-- label that is not valid punycode');
   if (/^[0-9]+$/.test(labels[labels.length - 1]!)) return problem('must not end in a numeric label');
   if (reserved !== null && ascii === reserved.toLowerCase()) return problem("is this server's default email domain, which every organization already uses");
   return { ok: true, name: ascii };
@@ -40,6 +41,16 @@ export function normalizeDomainName(input: string, reserved: string | null = nul
 /** The domain part of an address, lowercased: `Ann@Example.COM` → `example.com`. */
 export function domainOfAddress(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/**
+ * An `xn--` label must decode to Unicode and encode back to itself. Checked here because Node's
+ * URL parser changed: Node 20 refuses an undecodable label such as `xn--a`, Node 24 passes it through.
+ */
+function punycodeIsValid(label: string): boolean {
+  if (!label.startsWith('xn--')) return true;
+  const unicode = domainToUnicode(label);
+  return unicode !== label && unicode !== '' && domainToASCII(unicode) === label;
 }
 
 function problem(text: string): DomainNameResult {
