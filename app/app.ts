@@ -5,7 +5,7 @@ import { createPassport } from './auth/passport';
 import type { Deps } from './container';
 import { RouteNames } from './http/routeNames';
 import { accessLog } from './middleware/accessLog';
-import { errorRenderer } from './middleware/errorRenderer';
+import { errorRenderer, settledObservers } from './middleware/errorRenderer';
 import { jsonBody } from './middleware/jsonBody';
 import { observeRequest } from './middleware/observeRequest';
 import { openApiRouter } from './openapi/router';
@@ -33,13 +33,16 @@ export function createApp(deps: Deps): SendookApp {
   const routeNames = new RouteNames(routers);
 
   app.use(requestId());
-  // Observability costs the request path nothing unless it is on: access logs only when the log
-  // level lets info through, route metrics only when METRICS_PORT is set.
-  if (deps.logger.isLevelEnabled('info')) app.use(accessLog(deps.logger, routeNames));
+  // Observability costs the request path nothing unless it is on: route metrics only when
+  // METRICS_PORT is set, access lines only when the log level lets info through.
   if (deps.metrics) app.use(observeRequest(deps.metrics.http, routeNames));
-  // docs/usage.md: in process, no I/O, told by the error renderer once a request's status is
-  // final. Off only for the bench's baseline (USAGE_DISABLED).
-  app.use(errorRenderer(deps.logger, deps.config.usage.disabled ? undefined : recordUsage(deps.usageRecorder, routeNames)));
+  // Told by the error renderer once a request's status is final, in process: usage recording
+  // (docs/usage.md; off only for the bench's baseline, USAGE_DISABLED), then the access line.
+  const settled = settledObservers(
+    deps.config.usage.disabled ? undefined : recordUsage(deps.usageRecorder, routeNames),
+    deps.logger.isLevelEnabled('info') ? accessLog(deps.logger, routeNames) : undefined,
+  );
+  app.use(errorRenderer(deps.logger, settled));
   // /v1 requests never fall through to the routers below: an unmatched one ends as a 404.
   const end = async () => undefined;
   app.use(function routeV1(ctx, next) {

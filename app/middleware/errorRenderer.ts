@@ -11,11 +11,21 @@ const NO_CREDENTIALS: ReadonlySet<ErrorCode> = new Set(['missing_api_key', 'miss
 
 /**
  * Told of every request once its status is final (after an error became its response), with the
- * `performance.now()` of when the renderer began: usage recording (app/middleware/recordUsage.ts).
+ * `performance.now()` of when the renderer began: usage recording (app/middleware/recordUsage.ts)
+ * and the access log (app/middleware/accessLog.ts).
  * A hook here rather than a middleware of its own: a frame outside the renderer, only to see the
  * status the client gets, cost one more promise and closure per request (docs/performance.md).
  */
 export type SettledObserver = (ctx: Context, startedAt: number) => void;
+
+/** The observers that are on (usage recording, the access log), as one; undefined when none is. */
+export function settledObservers(...observers: Array<SettledObserver | undefined>): SettledObserver | undefined {
+  const on = observers.filter((observer): observer is SettledObserver => observer !== undefined);
+  if (on.length <= 1) return on[0];
+  return (ctx, startedAt) => {
+    for (const observer of on) observer(ctx, startedAt);
+  };
+}
 
 /**
  * The one place errors become responses: the catalogue's envelope, never HTML, a stack or a
@@ -45,8 +55,12 @@ export function errorRenderer(logger: Logger, settled?: SettledObserver): Middle
         settled?.(ctx, startedAt);
       },
       (err: unknown) => {
-        render(ctx, err);
-        settled?.(ctx, startedAt);
+        try {
+          render(ctx, err);
+        } finally {
+          // Even if rendering failed (Koa then answers 500): the request is still logged and counted.
+          settled?.(ctx, startedAt);
+        }
       },
     );
   };
