@@ -38,6 +38,9 @@ async function eventually(check: () => Promise<boolean>, withinMs = 10_000): Pro
 for (const mode of RATE_LIMIT_MODES) {
   test(`${mode}: Redis killed: cached keys keep working, degraded and bounded; /health says so; recovery is automatic`, async (t) => {
     const { redis, app } = await setup(t, { INSTANCE_COUNT: '2', RATE_LIMIT_MODE: mode });
+    // Set up while Redis answers: on a loaded machine the first commands after boot can miss the
+    // deadline, and their degraded admissions are not what this test counts.
+    t.true(await eventually(async () => app.deps.redisHealth!.available(), 5000), 'the Redis circuit is closed');
     const account = await register(app);
     await app.patch(`/organizations/${account.orgId}`, { auth: account.token, body: { rateLimitPoints: 10, rateLimitDuration: 300 } });
     const warm = await app.get('/v1/health', { auth: account.key });
@@ -45,6 +48,7 @@ for (const mode of RATE_LIMIT_MODES) {
     t.is(warm.headers.get('sendook-degraded'), null);
 
     await redis.kill();
+    const degradedBefore = app.deps.counters.degradedAdmits;
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
       const res = await app.get('/v1/health', { auth: account.key });
@@ -56,7 +60,7 @@ for (const mode of RATE_LIMIT_MODES) {
     // and in a window where Redis already admitted, the unused remainder it last reported divided
     // by INSTANCE_COUNT: (10 - 1) / 2, rounded down, is 4.
     t.deepEqual(statuses, [200, 200, 200, 200, 429, 429, 429]);
-    t.is(app.deps.counters.degradedAdmits, 4);
+    t.is(app.deps.counters.degradedAdmits - degradedBefore, 4);
 
     const health = await app.get('/health');
     t.is(health.status, 503);
