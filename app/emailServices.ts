@@ -56,7 +56,7 @@ export function buildEmailServices(
   const deliveryQueue: DeliveryQueue = config.redis
     ? new BullDeliveryQueue({ target: config.redis, prefix: redisKeys.bullPrefix, policy, logger })
     : new MemoryDeliveryQueue(policy, logger);
-  const deliverer = new WebhookDeliverer(webhookRepo, webhookTargets, config.webhooks.timeoutMs, logger);
+  const deliverer = new WebhookDeliverer(webhookRepo, webhookTargets, policy, config.webhooks.timeoutMs, logger);
   const outcomes = observe.counters.webhookDeliveries;
   deliveryQueue.start(async (job, attempt) => {
     const outcome = await deliverer.deliver(job, attempt);

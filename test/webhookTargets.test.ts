@@ -77,6 +77,7 @@ test.serial('a name that resolves to a private address is refused at delivery, r
   });
   t.is(attempts[0].success, false);
   t.is(attempts[0].status, null);
+  t.is(attempts[0].nextAttemptAt, null, 'a refused target is not retried');
   t.regex(attempts[0].error, /resolves to .* private/);
   // The attempt (stored and returned to the client) must not map internal DNS.
   for (const a of resolved) t.false(attempts[0].error.includes(a.address), `attempt error names ${a.address}`);

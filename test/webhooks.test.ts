@@ -155,6 +155,13 @@ test.serial('a failing target is retried with backoff, the same event id each ti
   t.is(attempts[2].error, 'target answered HTTP 500');
   t.is(attempts[0].error, null);
   for (const a of attempts) t.true(a.durationMs >= 0);
+  // A failed attempt says when the next one comes: the backoff after it, doubling; none after success.
+  const at = (iso: string) => Date.parse(iso);
+  t.is(at(attempts[2].nextAttemptAt) - at(attempts[2].createdAt), 60);
+  t.is(at(attempts[1].nextAttemptAt) - at(attempts[1].createdAt), 120);
+  t.is(attempts[0].nextAttemptAt, null);
+  t.true(at(attempts[1].createdAt) >= at(attempts[2].nextAttemptAt), 'the retry came no earlier than announced');
+  t.true(at(attempts[0].createdAt) >= at(attempts[1].nextAttemptAt), 'and the next one too');
   const page = await app.get(`/v1/webhooks/${h.id}/attempts?limit=1&before=${attempts[0].id}`, { auth: account.key });
   t.deepEqual(page.body.map((a: { id: string }) => a.id), [attempts[1].id]);
   // The counters behind sendook_webhook_deliveries_total (tests in this file run serially).
@@ -178,7 +185,10 @@ test.serial('a target that never succeeds gets exactly WEBHOOK_MAX_ATTEMPTS trie
   t.true(hungAttempts.every((a: { status: null; error: string }) => a.status === null && /timed out: no complete response within 1500 ms/.test(a.error)));
   t.true(hungAttempts.every((a: { durationMs: number }) => a.durationMs >= 1490));
   await new Promise((r) => setTimeout(r, 500));
-  t.is((await attemptsOf(failing.id)).length, 3, 'no fourth attempt');
+  const failed = await attemptsOf(failing.id);
+  t.is(failed.length, 3, 'no fourth attempt');
+  // Newest first: the last attempt announces no retry, the two before it do.
+  t.deepEqual(failed.map((a: { nextAttemptAt: string | null }) => a.nextAttemptAt === null), [true, false, false]);
   t.true(app.deps.counters.webhookDeliveries.failed >= 2, 'both abandoned deliveries count as failed');
   t.is(receiver.at(failing.path).length, 3);
 });

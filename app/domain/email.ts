@@ -115,4 +115,6 @@ export interface WebhookAttempt {
   durationMs: number;
   error: string | null;
   createdAt: number;
+  /** When the queue tries again (not before); null when delivered or not retried. */
+  nextAttemptAt: number | null;
 }

@@ -92,6 +92,8 @@ export function serializeWebhookAttempt(a: WebhookAttempt) {
     status: a.statusCode,
     durationMs: a.durationMs,
     error: a.error,
+    // The earliest time of the next try; null once delivered or given up.
+    nextAttemptAt: a.nextAttemptAt === null ? null : iso(a.nextAttemptAt),
     createdAt: iso(a.createdAt),
     updatedAt: iso(a.createdAt),
   };

@@ -178,6 +178,7 @@ export const webhookAttemptObject = z
     status: z.number().int().nullable().describe("the target's HTTP status; null when no answer came"),
     durationMs: z.number(),
     error: z.string().nullable(),
+    nextAttemptAt: time.nullable().describe('the earliest time of the next try; null when delivered, after the last attempt, or when the target is refused'),
     createdAt: time,
     updatedAt: time,
   })

@@ -74,6 +74,7 @@ export interface WebhookAttemptRow {
   duration_ms: number;
   error: string | null;
   created_at: number;
+  next_attempt_at: number | string | null;
 }
 
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
@@ -186,5 +187,6 @@ export function toWebhookAttempt(r: WebhookAttemptRow): WebhookAttempt {
     durationMs: Number(r.duration_ms),
     error: r.error,
     createdAt: Number(r.created_at),
+    nextAttemptAt: num(r.next_attempt_at),
   };
 }

@@ -66,6 +66,7 @@ export class WebhookRepository {
       duration_ms: a.durationMs,
       error: a.error,
       created_at: a.createdAt,
+      next_attempt_at: a.nextAttemptAt,
     });
   }
 

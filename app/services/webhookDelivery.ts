@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { DeliveryJob, DeliveryOutcome } from '../infra/deliveryQueue';
+import { backoffDelay, type DeliveryJob, type DeliveryOutcome, type RetryPolicy } from '../infra/deliveryQueue';
 import { postBody } from '../lib/httpPost';
 import { newId } from '../lib/ids';
 import { SIGNATURE_HEADER, signPayload } from '../lib/webhookSignature';
@@ -10,12 +10,14 @@ const USER_AGENT = 'Sendook-Webhooks/1.0 (+https://sendook.com)';
 
 /**
  * One delivery attempt of one event to one webhook: sign, POST with a timeout, record the attempt
- * (status, duration, error) and tell the queue whether to retry.
+ * (status, duration, error, when the next try comes) and tell the queue whether to retry. The
+ * next try's time follows the queue's own schedule (`backoffDelay`, the same in both queues).
  */
 export class WebhookDeliverer {
   constructor(
     private readonly repo: WebhookRepository,
     private readonly guard: WebhookTargetGuard,
+    private readonly policy: RetryPolicy,
     private readonly timeoutMs: number,
     private readonly logger: Logger,
   ) {}
@@ -52,6 +54,10 @@ export class WebhookDeliverer {
       error = (err as Error).message || String(err);
     }
     const success = error === null;
+    // A refused target will be refused again: retrying would only fill the attempt log.
+    const outcome: DeliveryOutcome = success ? 'delivered' : refused ? 'give_up' : 'retry';
+    const finished = Date.now();
+    const retried = outcome === 'retry' && attempt < this.policy.maxAttempts;
     await this.repo.insertAttempt({
       id: newId(),
       organizationId: job.organizationId,
@@ -63,12 +69,12 @@ export class WebhookDeliverer {
       attempt,
       success,
       statusCode,
-      durationMs: Date.now() - started,
+      durationMs: finished - started,
       error,
-      createdAt: Date.now(),
+      createdAt: finished,
+      nextAttemptAt: retried ? finished + backoffDelay(this.policy, attempt) : null,
     });
     if (!success) this.logger.info({ webhookId: job.webhookId, eventId: job.eventId, attempt, statusCode, error }, 'webhook delivery failed');
-    // A refused target will be refused again: retrying would only fill the attempt log.
-    return success ? 'delivered' : refused ? 'give_up' : 'retry';
+    return outcome;
   };
 }

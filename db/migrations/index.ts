@@ -7,6 +7,7 @@ import * as inbound from './005_inbound';
 import * as hardening from './006_hardening';
 import * as domains from './007_domains';
 import * as idempotency from './008_idempotency';
+import * as webhookRetries from './009_webhook_retries';
 
 // Migrations are listed in code rather than discovered on disk, so the same list runs from
 // TypeScript (tests, tsx) and from the compiled dist/ without a loader. Append, never reorder.
@@ -19,6 +20,7 @@ const migrations: Record<string, Knex.Migration> = {
   '006_hardening': hardening,
   '007_domains': domains,
   '008_idempotency': idempotency,
+  '009_webhook_retries': webhookRetries,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -81,6 +81,10 @@ test.serial('create a webhook, see its secret once, send a test, see the attempt
   await page.getByRole('button', { name: 'Send test' }).click();
   await receiver.waitFor('/dash-fail', 3);
   for (const n of [1, 2, 3]) await attemptRow(page, 'webhook.test', n, '500').waitFor();
+  // The first two name when the next try comes; the last says there will be none.
+  const nextRetryOf = (n: number) => attemptRow(page, 'webhook.test', n, '500').locator('td[data-label="Next retry"]');
+  for (const n of [1, 2]) t.regex(await nextRetryOf(n).innerText(), /\d{2}:\d{2}:\d{2}/);
+  t.is(await nextRetryOf(3).innerText(), 'none: gave up');
   await shots('33-webhook-failing');
 
   // Delete it from its page; the list no longer has it, and the API agrees.

@@ -16,6 +16,9 @@ interface Props {
 }
 
 const timeOfDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** A failed attempt either names when the queue tries again or says that it will not. */
+const nextRetry = (a: WebhookAttempt): string => (a.success ? '' : a.nextAttemptAt ? timeOfDay.format(new Date(a.nextAttemptAt)) : 'none: gave up');
 /** Deliveries run outside the request: after "Send test", the attempts are fetched again a few times. */
 const TEST_POLL_MS = 1500;
 const TEST_POLLS = 8;
@@ -90,8 +93,8 @@ export function WebhookPage({ token, organization, webhookId, onSessionLost }: P
       <section class="card" aria-label="Delivery attempts">
         <h2>Delivery attempts</h2>
         <p class="hint">
-          Every try to deliver an event, newest first. A failed try is retried with a growing delay; the next retry's time is not part of
-          the API, so it is not shown.
+          Every try to deliver an event, newest first. A failed try is retried with a growing delay, up to the server's number of
+          attempts; “Next retry” says when (refresh to see it), or that no retry will come.
         </p>
         {attempts === null ? (
           <p class="empty">Loading attempts…</p>
@@ -108,6 +111,7 @@ export function WebhookPage({ token, organization, webhookId, onSessionLost }: P
                   <th scope="col">Attempt</th>
                   <th scope="col">Duration</th>
                   <th scope="col">Error</th>
+                  <th scope="col">Next retry</th>
                 </tr>
               </thead>
               <tbody>
@@ -121,6 +125,7 @@ export function WebhookPage({ token, organization, webhookId, onSessionLost }: P
                     <td data-label="Attempt">{a.attempt}</td>
                     <td data-label="Duration">{a.durationMs} ms</td>
                     <td data-label="Error" class="wrap">{a.error ?? ''}</td>
+                    <td data-label="Next retry" title={formatFull(a.nextAttemptAt)}>{nextRetry(a)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -26,6 +26,8 @@ export interface WebhookAttempt {
   status: number | null;
   durationMs: number;
   error: string | null;
+  /** The earliest time of the next try; null when delivered or no retry will come. */
+  nextAttemptAt: string | null;
   createdAt: string;
 }
 
