@@ -69,3 +69,24 @@ test('commands sent in one turn of the event loop go out in one write, and each 
   t.is(counters.redisCommands - before, 5);
   t.is(socket.writableCorked, 0);
 });
+
+test.serial('a reply Redis sent in time is not a timeout when the process itself was held up past the deadline', async (t) => {
+  const server = await RedisServer.start();
+  const redis = createRedis(server.url, 50, new Counters());
+  t.teardown(async () => {
+    redis.disconnect();
+    await server.stop();
+  });
+  await redis.connect();
+  t.is(await redis.ping(), 'PONG');
+
+  const reply = redis.ping().then((r) => r, (e: Error) => e.message);
+  // Serial: the busy loop below would hold up this file's other tests too.
+  // Let the batched write go out (check phase), then keep the event loop busy for three
+  // deadlines, as a starved CPU or a long GC pause would. Redis answers within a millisecond, so
+  // the reply waits unread in the socket while the sweep's timer comes due.
+  await new Promise((r) => setImmediate(r));
+  const busyUntil = performance.now() + 150;
+  while (performance.now() < busyUntil);
+  t.is(await reply, 'PONG');
+});

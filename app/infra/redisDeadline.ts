@@ -18,6 +18,13 @@ type Stamped = Command & { sentAt?: number; timedOut?: boolean };
  * commands are on the wire and keeps no list of its own, so a command is freed as soon as ioredis
  * drops it (an earlier sweep kept its own list, held every command for the whole deadline and
  * measured slower).
+ *
+ * An overdue command is failed in the check phase of the same turn of the event loop, not in the
+ * timers phase where the sweep runs: timers run before the loop reads its sockets, so when the
+ * process itself was held up past the deadline (a saturated CPU, a long GC pause), a reply that
+ * Redis sent in time is still unread when the sweep looks. Failing it then would blame Redis for
+ * the process's own delay and put every instance into its fallback at once; the poll phase in
+ * between reads it first.
  */
 export class CommandDeadline {
   private timer: NodeJS.Timeout | null = null;
@@ -46,15 +53,25 @@ export class CommandDeadline {
     this.timer = null;
     const queue = this.client.commandQueue;
     const sentBefore = performance.now() - this.deadlineMs;
+    let overdue: Stamped[] | null = null;
     for (let i = 0; i < queue.length; i++) {
       const command = queue.peekAt(i)!.command as Stamped;
       if (command.sentAt === undefined || command.isResolved || command.timedOut) continue;
       // Sent in order, so the first one still within its deadline ends the walk.
       if (command.sentAt > sentBefore) break;
-      // The reply may still come; ioredis then resolves a promise already rejected (a no-op).
-      command.timedOut = true;
-      command.reject(new Error(TIMED_OUT_MESSAGE));
+      (overdue ??= []).push(command);
     }
+    if (overdue) setImmediate(failUnanswered, overdue);
     if (queue.length > 0) this.arm();
   };
+}
+
+/** After the poll phase: what is still unanswered did not answer in time. */
+function failUnanswered(commands: Stamped[]): void {
+  for (const command of commands) {
+    if (command.isResolved || command.timedOut) continue;
+    // The reply may still come; ioredis then resolves a promise already rejected (a no-op).
+    command.timedOut = true;
+    command.reject(new Error(TIMED_OUT_MESSAGE));
+  }
 }
