@@ -46,8 +46,11 @@ async function main(): Promise<number> {
     return budgets.overAdmitted > 0 ? 1 : 0;
   } finally {
     if (provisioned && !args.keep) {
-      await revokeLoad(args.url, provisioned).catch((err: Error) => say(`could not revoke every provisioned key: ${err.message}`));
-      say(`revoked the ${provisioned.keys.length} provisioned keys (the organizations of ${provisioned.account.email} remain)`);
+      const load = provisioned;
+      await revokeLoad(args.url, load).then(
+        () => say(`revoked the ${load.keys.length} provisioned keys (the organizations of ${load.account.email} remain)`),
+        (err: Error) => say(`could not revoke every provisioned key: ${err.message}`),
+      );
     }
   }
 }

@@ -74,7 +74,15 @@ export class ProvisioningClient {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    let res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    // Right after a load the organization's budget is spent, and these calls count against it
+    // too: wait as the server says, once, when that is within a minute.
+    const retryAfter = Number(res.headers.get('retry-after'));
+    if (res.status === 429 && retryAfter > 0 && retryAfter <= 60) {
+      await res.body?.cancel();
+      await new Promise((r) => setTimeout(r, retryAfter * 1000));
+      res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    }
     const text = await res.text();
     if (res.status !== expected) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
     return text ? JSON.parse(text) : undefined;
