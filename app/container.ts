@@ -84,7 +84,7 @@ export async function buildDeps(config: Config, logger: Logger = createLogger(co
 
   const redis = config.redis ? createCommandClient(config.redis, counters) : null;
   const subscriber = config.redis ? createSubscriberClient(config.redis) : null;
-  // Boot even when Redis is down: requests then run degraded (contract section 7) and ioredis
+  // Boot even when Redis is down: requests then run degraded (docs/reliability.md) and ioredis
   // keeps reconnecting in the background.
   await Promise.all([
     redis?.connect().catch((err: unknown) => logger.warn({ err }, 'Redis is not answering; starting degraded')),

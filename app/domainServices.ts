@@ -16,7 +16,7 @@ import type { EventPublisher } from './services/events';
 /** One DNS query's deadline per try (two tries): a verify request waits at most about twice this. */
 const DNS_TIMEOUT_MS = 3000;
 
-/** Custom domains' part of Deps (contract section 10). */
+/** Custom domains' part of Deps (docs/email.md#your-own-domain). */
 export interface DomainServices {
   domains: DomainService;
   domainRechecker: DomainRechecker;

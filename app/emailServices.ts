@@ -23,7 +23,7 @@ import { WebhookDeliverer } from './services/webhookDelivery';
 import { WebhookService } from './services/webhooks';
 import { WebhookTargetGuard } from './services/webhookTargets';
 
-/** The email resources' part of Deps (contract section 6). */
+/** The email resources' part of Deps (docs/email.md). */
 export interface EmailServices {
   inboxes: InboxService;
   messages: MessageService;

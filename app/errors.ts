@@ -50,7 +50,7 @@ export interface ErrorDetail {
   message: string;
 }
 
-/** `details` of 403 insufficient_scope (contract section 9): the scope the request needed. */
+/** `details` of 403 insufficient_scope (docs/keys.md#scopes): the scope the request needed. */
 export interface ScopeDetail {
   required: string;
 }

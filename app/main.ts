@@ -11,7 +11,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
   const deps = await buildDeps(config, logger);
-  // Prometheus on its own port, never with the API (contract section 1); up before the API is.
+  // Prometheus on its own port, never with the API (docs/operations.md#metrics); up before the
+  // API is.
   const metricsServer = deps.metrics && config.metricsPort !== null ? createMetricsServer(deps.metrics, logger) : null;
   if (metricsServer) {
     const port = await listenOn(metricsServer, config.metricsPort!, config.metricsHost);

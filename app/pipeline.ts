@@ -20,7 +20,7 @@ import { usageRouter } from './routes/usage/router';
 import { webhooksRouter } from './routes/webhooks/router';
 
 /**
- * The authenticated request path (contract section 3), in order. Every /v1 request runs all of
+ * The authenticated request path (docs/architecture.md), in order. Every /v1 request runs all of
  * it before any router; nothing else in the code adds steps to it. `router` is the /v1 routers,
  * for naming routes in logs and metrics and for listing them (test/openapi.test.ts).
  */

@@ -19,7 +19,7 @@ import { recordedResponses, RECORDED_PATHS, serveReference } from './referenceSe
  *
  * FLOOR_CLIENT=lease (the `lease-floor` scenario) is lease mode's floor: the SHA-256 and the
  * lookup, then a point from an in-process counter instead of Redis, and the five headers the
- * contract puts on every such answer (X-Request-Id and the four RateLimit-* ones). It makes no
+ * API puts on every such answer (X-Request-Id and the four RateLimit-* ones). It makes no
  * Redis command at all, so it is a little below what a lease can reach (a reservation every few
  * thousand requests).
  *

@@ -96,8 +96,8 @@ async function main(): Promise<void> {
     );
   rows.push(['error renderer frame (async/await → then)', await cpuMicrosAsync(N, () => asyncFrame({ status: 200 })), await cpuMicrosAsync(N, () => thenFrame({ status: 200 }))]);
 
-  // 5. The five contract headers on a real ServerResponse, set and serialised (kept: the contract
-  // requires them; shown for where the time goes).
+  // 5. The five headers of every /v1 answer on a real ServerResponse, set and serialised (kept:
+  // docs/api.md promises them; shown for where the time goes).
   const respond = (headers: number) => {
     const req = new IncomingMessage(new Socket());
     const res = new ServerResponse(req);

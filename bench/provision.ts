@@ -16,7 +16,7 @@ export interface Account {
 }
 
 /**
- * Provisions organizations and keys through the public API only (contract section 5), so the
+ * Provisions organizations and keys through the public API only (docs/api.md), so the
  * same code works against the bench's own server and against any running deployment.
  */
 export class ProvisioningClient {

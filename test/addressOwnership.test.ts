@@ -13,9 +13,10 @@ import { RawSmtp } from './helpers/smtpClient';
 import { SmtpReceiver, type ReceivedMail } from './helpers/smtpReceiver';
 import { register, TestWorld, type Account, type TestApp } from './helpers/testApp';
 
-// Addresses follow ownership (contract section 10): an inbox address is on DEFAULT_EMAIL_DOMAIN or
-// on a domain its organization verified through real DNS (a DNS server on loopback serves what
-// GET /v1/domains/:name/dns asks for); only then can it send, receive, and is its mail signed.
+// Addresses follow ownership (docs/email.md#which-addresses-an-organization-may-use): an inbox
+// address is on DEFAULT_EMAIL_DOMAIN or on a domain its organization verified through real DNS (a
+// DNS server on loopback serves what GET /v1/domains/:name/dns asks for); only then can it send,
+// receive, and is its mail signed.
 let world: TestWorld;
 let app: TestApp;
 let dns: DnsServer;

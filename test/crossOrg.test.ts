@@ -9,8 +9,8 @@ test.before(async () => {
 });
 test.after.always(() => world?.close());
 
-// Contract section 4: another organization's resource is answered exactly like one that does not
-// exist. Every route that takes an id, with both credentials, and nothing changes.
+// Another organization's resource is answered exactly like one that does not exist. Every route
+// that takes an id, with both credentials, and nothing changes.
 test("every route with an id: another organization's ids give 404 and change nothing", async (t) => {
   const bob = await register(app);
   const alice = await register(app);

@@ -4,7 +4,8 @@ import { createKey, register, TestWorld } from './helpers/testApp';
 import { mysqlProxy } from './helpers/tcpProxy';
 import { MYSQL_SERVER_URL } from './helpers/services';
 
-// Contract section 7, MySQL down: the instances reach MySQL through a proxy the test cuts.
+// MySQL down (docs/reliability.md#mysql-down): the instances reach MySQL through a proxy the test
+// cuts.
 let world: TestWorld;
 test.before(async () => {
   world = await TestWorld.create();

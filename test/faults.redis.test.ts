@@ -2,7 +2,8 @@ import test from 'ava';
 import { createKey, RATE_LIMIT_MODES, register, TestWorld } from './helpers/testApp';
 import { RedisServer } from './helpers/redisServer';
 
-// Contract section 7, Redis down: each test gets a private redis-server it can kill or freeze.
+// Redis down (docs/reliability.md#redis-down): each test gets a private redis-server it can kill
+// or freeze.
 let world: TestWorld;
 test.before(async () => {
   world = await TestWorld.create();
@@ -34,7 +35,7 @@ async function eventually(check: () => Promise<boolean>, withinMs = 10_000): Pro
   return false;
 }
 
-// Every test runs in both RATE_LIMIT_MODEs: contract section 7 holds for leased budgets too.
+// Every test runs in both RATE_LIMIT_MODEs: the Redis-down promises hold for leased budgets too.
 for (const mode of RATE_LIMIT_MODES) {
   test(`${mode}: Redis killed: cached keys keep working, degraded and bounded; /health says so; recovery is automatic`, async (t) => {
     const { redis, app } = await setup(t, { INSTANCE_COUNT: '2', RATE_LIMIT_MODE: mode });

@@ -6,8 +6,8 @@ import { SmtpReceiver } from './helpers/smtpReceiver';
 import { register, TestWorld, type Account, type TestApp } from './helpers/testApp';
 import { WebhookReceiver } from './helpers/webhookReceiver';
 
-// Receiving mail on MySQL + Redis (contract section 9): a real SMTP client (nodemailer) sends to
-// the app's SMTP listener; what was stored is read back through the API. Serial, like
+// Receiving mail on MySQL + Redis (docs/email.md#receiving-mail): a real SMTP client (nodemailer)
+// sends to the app's SMTP listener; what was stored is read back through the API. Serial, like
 // messages.test.ts: registrations in bursts are slow on the shared machine.
 let world: TestWorld;
 let app: TestApp;

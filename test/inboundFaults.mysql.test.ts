@@ -6,8 +6,9 @@ import { MYSQL_SERVER_URL } from './helpers/services';
 import { mysqlProxy } from './helpers/tcpProxy';
 import { register, TestWorld } from './helpers/testApp';
 
-// Receiving mail with MySQL down (contract sections 7 and 9): 451, a temporary failure the sending
-// server retries, never a 250 for a mail that was not stored, and never a 5xx that would bounce it.
+// Receiving mail with MySQL down (docs/email.md#receiving-mail): 451, a temporary failure the
+// sending server retries, never a 250 for a mail that was not stored, and never a 5xx that would
+// bounce it.
 let world: TestWorld;
 let dns: DnsServer;
 test.before(async () => {

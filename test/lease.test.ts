@@ -37,7 +37,7 @@ async function setBudget(app: TestApp, account: Account, points: number, duratio
 }
 
 // A Redis deadline a loaded test machine does not miss: a timed-out command sends requests to the
-// in-process insurance bucket (contract section 7), which these budget counts are not about.
+// in-process insurance bucket (docs/reliability.md), which these budget counts are not about.
 async function startThree(env: Record<string, string> = {}) {
   return Promise.all([0, 1, 2].map(() => world.start({ ...LEASE, REDIS_COMMAND_TIMEOUT_MS: '10000', ...env })));
 }

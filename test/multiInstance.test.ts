@@ -10,7 +10,7 @@ test.before(async () => {
   world = await TestWorld.create();
   instances = await Promise.all([world.start(), world.start(), world.start()]);
   // A Redis deadline a loaded machine does not miss: a timed-out command would send requests to
-  // the insurance bucket (contract section 7), which the exact count is not about.
+  // the insurance bucket (docs/reliability.md), which the exact count is not about.
   for (const mode of RATE_LIMIT_MODES) {
     byMode.set(mode, await Promise.all([0, 1, 2].map(() => world.start({ RATE_LIMIT_MODE: mode, REDIS_COMMAND_TIMEOUT_MS: '10000' }))));
   }

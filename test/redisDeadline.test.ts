@@ -4,7 +4,7 @@ import { Counters } from '../app/infra/counters';
 import { createRedis } from '../app/infra/redis';
 import { RedisServer } from './helpers/redisServer';
 
-// The request-path client createRedis builds: its 100 ms deadline (contract section 7), kept by one
+// The request-path client createRedis builds: its 100 ms deadline (docs/reliability.md), kept by one
 // sweep per connection (app/infra/redisDeadline.ts), and its writes batched per turn of the event
 // loop. A private redis-server is frozen here; the shared one is never touched.
 test('a command to a stalled Redis fails with "Command timed out" 100-200 ms after it was sent', async (t) => {

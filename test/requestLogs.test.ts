@@ -3,7 +3,7 @@ import { DEFAULT_USAGE_LIMITS, UsageRecorder, type UsageSample } from '../app/se
 import { eventually } from './helpers/eventually';
 import { createKey, register, TestWorld } from './helpers/testApp';
 
-// GET /v1/logs (contract section 9) and the bound on what it keeps (docs/usage.md).
+// GET /v1/logs and the bound on what it keeps (docs/usage.md).
 let world: TestWorld;
 test.before(async () => {
   world = await TestWorld.create();

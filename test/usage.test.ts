@@ -3,7 +3,7 @@ import { getFrom } from './helpers/fromAddress';
 import { eventually } from './helpers/eventually';
 import { createKey, register, TestWorld, type Account, type TestApp } from './helpers/testApp';
 
-// GET /v1/usage and /v1/api_keys/:id/clients (contract section 9, docs/usage.md), against real
+// GET /v1/usage and /v1/api_keys/:id/clients (docs/usage.md), against real
 // MySQL through real instances. Usage is read with the access token (/organizations/:orgId/...),
 // which is not a /v1 request and so does not count itself.
 let world: TestWorld;
@@ -69,7 +69,7 @@ test('requests are counted per key and minute by outcome, and the hour and day s
   }
   const one = await app.get<Point[]>(`/organizations/${account.orgId}/usage?granularity=day&apiKeyId=${other.id}`, { auth: account.token });
   t.deepEqual([...new Set(one.body.map((p) => p.apiKeyId))], [other.id]);
-  // Through /v1 with a key, as the contract names it.
+  // Through /v1 with a key, as docs/usage.md names it.
   const v1 = await app.get<Point[]>(`/v1/usage?granularity=hour&apiKeyId=${other.id}`, { auth: account.key });
   t.is(v1.status, 200);
   t.is(total(v1.body), expected.other);

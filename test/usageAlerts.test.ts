@@ -3,8 +3,8 @@ import { getFrom } from './helpers/fromAddress';
 import { createKey, register, TestWorld, type Account, type TestApp } from './helpers/testApp';
 import { WebhookReceiver, type Delivery } from './helpers/webhookReceiver';
 
-// The usage alerts (contract section 9): signed webhook deliveries like every other event, each
-// at most once per its window across instances.
+// The usage alerts (docs/usage.md#alerts-webhook-events): signed webhook deliveries like every
+// other event, each at most once per its window across instances.
 let world: TestWorld;
 let receiver: WebhookReceiver;
 test.before(async () => {

@@ -8,7 +8,7 @@ import { MYSQL_SERVER_URL } from './helpers/services';
 import { mysqlProxy } from './helpers/tcpProxy';
 import { register, TestWorld } from './helpers/testApp';
 
-// Usage through faults (docs/usage.md): requests are served as contract section 7 says, counts
+// Usage through faults (docs/usage.md): requests are served as docs/reliability.md says, counts
 // wait in process and arrive when the database is back; and the same in embedded mode.
 let world: TestWorld;
 test.before(async () => {

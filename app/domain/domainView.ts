@@ -4,8 +4,8 @@ import type { Domain } from './domains';
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
- * The public shape of a domain (contract section 10), as responses and `domain.*` webhook
- * payloads carry it. Never the private key; the public key is in the DKIM record's value.
+ * The public shape of a domain (docs/email.md#your-own-domain), as responses and `domain.*`
+ * webhook payloads carry it. Never the private key; the public key is in the DKIM record's value.
  */
 export function domainView(domain: Domain, policy: RecordPolicy) {
   return {

@@ -1,5 +1,5 @@
-// Domains an organization sends and receives as (contract section 10). Times are epoch
-// milliseconds, as in domain/types.ts.
+// Domains an organization sends and receives as (docs/email.md#your-own-domain). Times are
+// epoch milliseconds, as in domain/types.ts.
 
 /** The records a domain publishes; each is checked on its own. */
 export const RECORD_KINDS = ['ownership', 'mx', 'spf', 'dkim', 'dmarc'] as const;

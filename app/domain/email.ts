@@ -1,4 +1,4 @@
-// Records of the email resources (contract section 6). Times are epoch milliseconds, as in
+// Records of the email resources (docs/email.md). Times are epoch milliseconds, as in
 // domain/types.ts; they become ISO 8601 only in the serializers.
 
 export interface Inbox {
@@ -79,11 +79,11 @@ export const WEBHOOK_EVENTS = [
   'message.bounced',
   'message.complained',
   'message.rejected',
-  // Usage alerts (contract section 9, docs/usage.md).
+  // Usage alerts (docs/usage.md#alerts-webhook-events).
   'api_key.new_client',
   'api_key.rejected',
   'organization.rate_limited',
-  // Custom domains (contract section 10).
+  // Custom domains (docs/email.md#your-own-domain).
   'domain.verified',
   'domain.unverified',
 ] as const;

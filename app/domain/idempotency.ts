@@ -3,7 +3,7 @@ import stringify from 'safe-stable-stringify';
 
 // Idempotent writes (docs/api.md, "Idempotent requests"): what identifies a key and a request.
 
-/** 1 to 255 printable ASCII characters (space to tilde), as Stripe and the contract allow. */
+/** 1 to 255 printable ASCII characters (space to tilde), as Stripe allows (docs/api.md). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
 
 export function isIdempotencyKey(value: string): boolean {

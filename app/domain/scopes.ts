@@ -1,4 +1,4 @@
-// What an API key may do (contract section 9): `*` (everything, the default) or a list of these,
+// What an API key may do (docs/keys.md): `*` (everything, the default) or a list of these,
 // and optionally the inboxes it may touch. Pure: the request path, the key service and the tests
 // share these functions.
 

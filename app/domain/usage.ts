@@ -1,4 +1,4 @@
-// Records of key usage, clients and request logs (contract section 9, docs/usage.md). Times are
+// Records of key usage, clients and request logs (docs/usage.md). Times are
 // epoch milliseconds, as everywhere in the domain.
 
 export const OUTCOMES = ['accepted', 'rate_limited', 'key_refused', 'client_error', 'server_error'] as const;
@@ -72,7 +72,7 @@ export interface RequestLogLine {
 
 export type RejectionReason = 'inactive' | 'expired' | 'deleted';
 
-/** The alerts of contract section 9, as the usage flusher finds them in a batch. */
+/** The usage alerts (docs/usage.md#alerts-webhook-events), as the usage flusher finds them. */
 export type UsageAlert =
   | { event: 'api_key.new_client'; organizationId: string; apiKeyId: string; address: string; userAgent: string }
   | { event: 'api_key.rejected'; organizationId: string; apiKeyId: string; reason: RejectionReason }

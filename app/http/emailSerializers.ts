@@ -1,7 +1,7 @@
 import type { Inbox, Message, Thread, Webhook, WebhookAttempt } from '../domain/email';
 import { iso } from './serializers';
 
-// Wire shapes of the email resources (contract sections 4 and 6). Webhook payloads use the same
+// Wire shapes of the email resources (docs/api.md, docs/email.md). Webhook payloads use the same
 // shapes, so a receiver sees exactly what the API would answer.
 
 

@@ -4,8 +4,8 @@ import { ApiError } from '../errors';
 
 /**
  * A key restricted by `inboxIds` sees only those inboxes: any other answers 404, exactly as an
- * absent one (contract section 9), on the inbox itself and on everything below it. Access tokens
- * carry no key and pass.
+ * absent one (docs/keys.md#inbox-restrictions), on the inbox itself and on everything below it.
+ * Access tokens carry no key and pass.
  */
 export function restrictToKeyInboxes(): Middleware {
   return function restrictToKeyInboxesMiddleware(ctx, next) {

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { RateLimitDecision } from '../services/rateLimits';
 import { setHeader } from './setHeader';
 
-/** Contract section 4's RateLimit-* headers, plus Sendook-Degraded while Redis is not answering. */
+/** The RateLimit-* headers (docs/api.md), plus Sendook-Degraded while Redis is not answering. */
 export function setRateLimitHeaders(ctx: Context, decision: RateLimitDecision): void {
   setHeader(ctx, 'RateLimit-Limit', String(decision.limit));
   setHeader(ctx, 'RateLimit-Remaining', String(decision.remaining));

@@ -7,9 +7,9 @@ import { setRateLimitHeaders } from './rateLimitHeaders';
 /**
  * One point from the organization's send bucket (`rl:send:<orgId>`), shared by all its keys.
  * Called only once the request is fully validated, so a refused or invalid send costs nothing.
- * The request already drew from `rl:org:<orgId>` (ctx.state.rateLimit); contract section 4 wants
- * the RateLimit-* headers of whichever bucket has fewer points left, and of the send bucket when
- * it refuses (429 `send_limited` with Retry-After).
+ * The request already drew from `rl:org:<orgId>` (ctx.state.rateLimit); the answer carries the
+ * RateLimit-* headers of whichever bucket has fewer points left, and of the send bucket when it
+ * refuses (429 `send_limited` with Retry-After; docs/email.md#send-budget).
  */
 export async function chargeSendBudget(ctx: Context, sendBuckets: BucketFamily, organizations: OrganizationService): Promise<void> {
   const organization = ctx.state.organization!;

@@ -1,6 +1,6 @@
 import type { ApiKey, Organization, User } from '../domain/types';
 
-// Contract section 4: every object carries `_id` and `id` (same value) and ISO 8601 UTC times.
+// Every object carries `_id` and `id` (same value) and ISO 8601 UTC times (docs/api.md).
 
 // Overloaded so a time that cannot be null is typed `string` (app/openapi/objects.ts relies on it).
 /** ISO 8601 UTC; typed `string` for a time that is never null. */

@@ -1,7 +1,7 @@
 import { OUTCOMES, type KeyClient, type RequestLogLine, type UsagePoint } from '../domain/usage';
 import { iso } from './serializers';
 
-// GET /usage, /api_keys/:id/clients and /logs (contract section 9).
+// GET /usage, /api_keys/:id/clients and /logs (docs/usage.md).
 
 export function serializeUsagePoint(p: UsagePoint) {
   let requests = 0;

@@ -53,7 +53,7 @@ const common: RedisOptions = {
 export function createRedis(url: string, commandTimeoutMs: number, counters: Counters): CountingRedis {
   const client = new CountingRedis(url, {
     ...common,
-    // Contract section 7: no request waits more than ~100 ms on Redis. Commands fail at once
+    // No request waits more than ~100 ms on Redis (docs/reliability.md). Commands fail at once
     // while disconnected (no offline queue) and time out when a connected server stalls
     // (CommandDeadline, in place of ioredis's commandTimeout and its timer per command).
     enableOfflineQueue: false,

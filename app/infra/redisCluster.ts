@@ -42,11 +42,12 @@ const common: ClusterOptions = {
 };
 
 /**
- * The request-path client on a cluster. Contract section 7 as on one node: no offline queue (a
- * command fails at once while the cluster is not ready), one deadline per command. During a
- * failover ioredis retries `CLUSTERDOWN`, `TRYAGAIN` and closed connections after a short delay,
- * short enough that a retry may still land on the promoted replica within the deadline; past it
- * the command fails and the caller's circuit breaker sends traffic to its fallbacks.
+ * The request-path client on a cluster, with the same fault handling as on one node
+ * (docs/reliability.md): no offline queue (a command fails at once while the cluster is not
+ * ready), one deadline per command. During a failover ioredis retries `CLUSTERDOWN`, `TRYAGAIN`
+ * and closed connections after a short delay, short enough that a retry may still land on the
+ * promoted replica within the deadline; past it the command fails and the caller's circuit
+ * breaker sends traffic to its fallbacks.
  */
 export function createClusterRedis(nodes: RedisNode[], commandTimeoutMs: number, counters: Counters): CountingCluster {
   const retryDelay = Math.max(5, Math.floor(commandTimeoutMs / 4));

@@ -7,7 +7,7 @@ export const TIMED_OUT_MESSAGE = 'Command timed out';
 type Stamped = Command & { sentAt?: number; timedOut?: boolean };
 
 /**
- * The request path's Redis deadline (contract section 7) on one connection, kept by one timer for
+ * The request path's Redis deadline (docs/reliability.md) on one connection, kept by one timer for
  * the connection instead of one per command.
  *
  * ioredis's `commandTimeout` arms and clears a timer for every command: about 13,000 instructions

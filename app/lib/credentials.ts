@@ -1,7 +1,7 @@
 import { hash, randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
-// Contract section 2: `<prefix>` + 32 random base62 characters + a 6-character base62 CRC-32
+// A key or token: `<prefix>` + 32 random base62 characters + a 6-character base62 CRC-32
 // of everything before it. The checksum lets us reject typos and garbage without any I/O.
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const RANDOM_LENGTH = 32;

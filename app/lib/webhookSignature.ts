@@ -1,8 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-// Contract section 6: `Sendook-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`
-// keyed with the webhook's secret (its UTF-8 bytes, prefix included). The timestamp is inside the
-// signed text so a captured delivery cannot be replayed later with a fresh `t`.
+// How a webhook delivery is signed (docs/email.md#a-delivery):
+// `Sendook-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` keyed with the
+// webhook's secret (its UTF-8 bytes, prefix included). The timestamp is inside the signed text so
+// a captured delivery cannot be replayed later with a fresh `t`.
 
 export const SIGNATURE_HEADER = 'Sendook-Signature';
 

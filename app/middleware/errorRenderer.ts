@@ -66,7 +66,7 @@ export function errorRenderer(logger: Logger, settled?: SettledObserver): Middle
   };
 }
 
-/** The body an error is answered with (contract section 4). */
+/** The body an error is answered with (docs/api.md). */
 export function errorEnvelope(apiError: ApiError, requestId: string) {
   return { error: apiError.message, code: apiError.code, requestId, ...(apiError.details ? { details: apiError.details } : {}) };
 }

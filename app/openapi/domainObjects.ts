@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { domainView, recordsView } from '../domain/domainView';
 
-// Custom domains' objects (contract section 10), built by domain/domainView.ts; tied to it at
-// compile time below, like the objects of objects.ts.
+// Custom domains' objects (docs/email.md#your-own-domain), built by domain/domainView.ts; tied
+// to it at compile time below, like the objects of objects.ts.
 
 const id = z.string().describe('24 hexadecimal characters, time-ordered');
 const time = z.iso.datetime().describe('ISO 8601, UTC');

@@ -8,7 +8,8 @@ import type { SchemaConverter } from './schemas';
 
 type Json = Record<string, unknown>;
 
-// Error codes a route can answer, implied by what it takes (contract sections 2-4).
+// Error codes a route can answer, implied by what it takes: a credential's checks and, for a
+// key, the rest of the authenticated request path (docs/architecture.md).
 const IMPLIED = {
   apiKey: ['missing_api_key', 'malformed_api_key', 'invalid_api_key', 'api_key_inactive', 'api_key_expired', 'rate_limited', 'too_many_failed_attempts', 'service_unavailable'],
   accessToken: ['missing_token', 'malformed_token', 'invalid_token', 'token_expired', 'service_unavailable'],

@@ -20,7 +20,7 @@ export interface ResponseDoc {
   description: string;
   /** A schema from objects.ts (named ones become $refs); none: no documented body. */
   schema?: z.ZodType;
-  /** The body is a bare array of `schema`, newest first (contract section 4). */
+  /** The body is a bare array of `schema`, newest first (docs/api.md). */
   list?: boolean;
 }
 
@@ -51,7 +51,7 @@ export interface RouteDoc {
 export type ResourceRouteDoc = Omit<RouteDoc, 'auth'>;
 
 /**
- * Where the resource routers are mounted (contract section 5): under /v1 with an API key, and
+ * Where the resource routers are mounted (docs/api.md): under /v1 with an API key, and
  * under /organizations/:orgId with an access token, for members of that organization.
  */
 export const MOUNTS = [

@@ -29,7 +29,7 @@ export interface ApiKeyPatch {
  */
 export type Grantor = Grants | null;
 
-/** How long a rolled key keeps working by default, and at most (contract section 9). */
+/** How long a rolled key keeps working by default, and at most (docs/keys.md#rolling-a-key). */
 export const DEFAULT_GRACE_SECONDS = 86_400;
 export const MAX_GRACE_SECONDS = 604_800;
 

@@ -4,9 +4,10 @@ import type { RedisHealth } from '../infra/redisHealth';
 import { BucketFamily } from './rateLimits';
 
 /**
- * Throttles failed authentications per client address (contract section 3). Failures are counted
- * in Redis (`rl:authfail:<address>`) so instances share them; once an address is over its budget
- * it is also remembered here, so further requests from it are refused without Redis or MySQL work.
+ * Throttles failed authentications per client address (docs/reliability.md#hostile-input).
+ * Failures are counted in Redis (`rl:authfail:<address>`) so instances share them; once an
+ * address is over its budget it is also remembered here, so further requests from it are refused
+ * without Redis or MySQL work.
  */
 export class AuthFailureThrottle {
   private readonly bucket: BucketFamily;

@@ -28,9 +28,9 @@ export interface DomainServiceOptions {
 }
 
 /**
- * An organization's own domains (contract section 10): adding one (with its DKIM key pair, the
- * private half sealed with SECRETS_KEY), checking its records in DNS, and answering whether an
- * organization may use a domain now and with which key it signs.
+ * An organization's own domains (docs/email.md#your-own-domain): adding one (with its DKIM key
+ * pair, the private half sealed with SECRETS_KEY), checking its records in DNS, and answering
+ * whether an organization may use a domain now and with which key it signs.
  */
 export class DomainService {
   constructor(private readonly o: DomainServiceOptions) {}

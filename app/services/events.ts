@@ -100,7 +100,7 @@ export class EventPublisher {
   }
 }
 
-/** The delivery body of contract section 6. */
+/** The body of a webhook delivery (docs/email.md#a-delivery). */
 function envelope(id: string, event: DeliveredEvent, organizationId: string, ids: { inboxId?: string | null; messageId?: string | null }, payload: object): string {
   return JSON.stringify({
     id,

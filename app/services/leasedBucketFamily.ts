@@ -98,7 +98,7 @@ export class LeasedBucketFamily implements RequestBuckets {
       if (lease.taking) {
         await lease.taking;
       } else if (!this.options.health.available()) {
-        // Fail open to the bounded in-process bucket (contract section 7), as exact mode does.
+        // Fail open to the bounded in-process bucket (docs/reliability.md), as exact mode does.
         return this.options.exact.consumeDegraded(id, budget, points);
       } else {
         own++;

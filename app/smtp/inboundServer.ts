@@ -23,7 +23,7 @@ export interface InboundSmtpDeps {
 type Callback = (err?: Error | null) => void;
 
 /**
- * The receiving SMTP server (contract section 9, "Receiving mail"). A recipient that is no
+ * The receiving SMTP server (docs/email.md#receiving-mail). A recipient that is no
  * inbox's is refused at RCPT TO; the mail is read while counting its size (SIZE is announced and
  * enforced by smtp-server), parsed and authenticated, and stored once per recipient inbox before
  * 250 is answered. Any storage failure is a 451: the sending server keeps the mail and retries.

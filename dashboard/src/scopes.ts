@@ -1,6 +1,6 @@
 // Its own module, without browser APIs, so a Node test can compare it with the server's list.
 
-/** What a key may do (contract section 9); `["*"]` is full access. */
+/** What a key may do (docs/keys.md#scopes); `["*"]` is full access. */
 export const SCOPES = [
   'api_keys:read',
   'api_keys:write',

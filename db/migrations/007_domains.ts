@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 
-// Domains an organization sends and receives as (contract section 10). Same conventions as 001:
-// 24-hex time-ordered ids, BIGINT millisecond timestamps, types both MySQL and SQLite understand.
-// Names are ASCII (punycode), at most 253 characters, so their indexes fit InnoDB's key length.
+// Domains an organization sends and receives as (docs/email.md#your-own-domain). Same
+// conventions as 001: 24-hex time-ordered ids, BIGINT millisecond timestamps, types both MySQL
+// and SQLite understand. Names are ASCII (punycode), at most 253 characters, so their indexes
+// fit InnoDB's key length.
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('domains', (t) => {
     t.string('id', 24).primary();

@@ -6,11 +6,12 @@ import { eventually } from '../helpers/eventually';
 import { createKey, register, TestWorld, type TestApp } from '../helpers/testApp';
 import { ownCluster } from '../helpers/topology';
 
-// A master of the cluster dies (SIGKILL) while two instances serve traffic. Contract section 7:
-// no 5xx, the fallback buckets bound and count what is admitted meanwhile, and service returns
-// on the promoted replica without restarting anything. This file has a cluster of its own.
+// A master of the cluster dies (SIGKILL) while two instances serve traffic. As for any Redis
+// fault (docs/reliability.md#a-redis-cluster-master-fails): no 5xx, the fallback buckets bound and
+// count what is admitted meanwhile, and service returns on the promoted replica without
+// restarting anything. This file has a cluster of its own.
 const BUDGET = 30;
-// The Redis deadline stays TestWorld's 1 s, above the contract's 100 ms (faults.redis.test.ts tests
+// The Redis deadline stays TestWorld's 1 s, above the default 100 ms (faults.redis.test.ts tests
 // that one): on a loaded machine a spurious timeout in the exact phase would read as a failed
 // exactness check. In-process cache entries live longer than the test: only an invalidation
 // removes them.

@@ -3,7 +3,7 @@ import { ALL_SCOPES, SCOPES } from '../../domain/scopes';
 import { DEFAULT_GRACE_SECONDS, MAX_GRACE_SECONDS } from '../../services/apiKeys';
 import { displayName, idParam } from '../../http/schemas';
 
-/** `["*"]`, or a non-empty list of distinct scopes (contract section 9). */
+/** `["*"]`, or a non-empty list of distinct scopes (docs/keys.md#scopes). */
 const scopes = z
   .array(z.enum([ALL_SCOPES, ...SCOPES]), { error: `must be a list of scopes: "*" or ${SCOPES.join(', ')}` })
   .min(1, 'must name at least one scope; ["*"] is full access')

@@ -1,5 +1,5 @@
 // The organization's sending and receiving domains through /organizations/:orgId/domains
-// (contract section 10). `:domain` in a path is the domain's name or its id.
+// (docs/email.md#your-own-domain). `:domain` in a path is the domain's name or its id.
 import { call, orgPath } from '../api';
 
 export interface DnsRecord {

@@ -1,5 +1,5 @@
 // The organization's inboxes, messages and threads, through /organizations/:orgId/inboxes with
-// the user's access token (the same routers as /v1/inboxes, contract section 6).
+// the user's access token (the same routers as /v1/inboxes, docs/email.md).
 import { call, callBlob, orgPath, type Inbox } from '../api';
 
 export interface InboxRecord extends Inbox {

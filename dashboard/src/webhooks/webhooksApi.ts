@@ -1,4 +1,4 @@
-// The organization's webhooks through /organizations/:orgId/webhooks (contract section 6).
+// The organization's webhooks through /organizations/:orgId/webhooks (docs/email.md#webhooks).
 import { call, orgPath } from '../api';
 
 export { WEBHOOK_EVENTS } from './events';
