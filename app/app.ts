@@ -6,7 +6,7 @@ import type { Deps } from './container';
 import { RouteNames } from './http/routeNames';
 import { accessLog } from './middleware/accessLog';
 import { errorRenderer, settledObservers } from './middleware/errorRenderer';
-import { jsonBody } from './middleware/jsonBody';
+import { jsonBodyExceptMail } from './middleware/mailBody';
 import { observeRequest } from './middleware/observeRequest';
 import { openApiRouter } from './openapi/router';
 import { recordUsage } from './middleware/recordUsage';
@@ -50,11 +50,14 @@ export function createApp(deps: Deps): SendookApp {
   });
   app.use(
     dashboard({
-      limits: { attachmentsMaxBytes: deps.config.mail.attachmentsMaxBytes, requestBodyMaxBytes: sizeInBytes(deps.config.http.bodyLimit) },
+      // The dashboard's compose sends through /organizations/:orgId/.../send, read as on /v1.
+      limits: { attachmentsMaxBytes: deps.config.mail.attachmentsMaxBytes, requestBodyMaxBytes: sizeInBytes(deps.config.mail.bodyLimit) },
     }),
   );
 
-  app.use(jsonBody(deps.config.http.bodyLimit));
+  // Send and reply under /organizations are read by that router once the token and the budget
+  // have passed (mailBody), with their larger limit; nothing before them reads those bodies.
+  app.use(jsonBodyExceptMail(deps.config.http.bodyLimit));
   for (const router of publicRouters) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));

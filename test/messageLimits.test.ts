@@ -64,6 +64,34 @@ test.serial('a body over MESSAGE_BODY_LIMIT is 413 naming the limit', async (t) 
   t.is(await stored(account, box.id), 0);
 });
 
+test.serial("send under /organizations/:orgId reads MESSAGE_BODY_LIMIT as /v1 does, and only once a member's token has passed", async (t) => {
+  const account = await register(app);
+  const stranger = await register(app);
+  const box = await inbox(account);
+  const path = `/organizations/${account.orgId}/inboxes/${box.id}/messages/send`;
+  // 2 MiB of attachment: over BODY_LIMIT (1mb), well within MESSAGE_BODY_LIMIT (20mb).
+  const twoMiB = { ...ok, attachments: [{ content: Buffer.alloc(2 * MiB, 1).toString('base64'), name: 'two.bin' }] };
+  const sent = await app.post(path, { auth: account.token, body: twoMiB });
+  t.is(sent.status, 201, JSON.stringify(sent.body).slice(0, 300));
+  t.is(sent.body.attachments[0].size, 2 * MiB);
+
+  const tooLarge = { ...ok, attachments: [{ content: 'A'.repeat(21 * MiB) }] };
+  const over = await app.post(path, { auth: account.token, body: tooLarge });
+  t.is(over.status, 413);
+  t.regex(over.body.error, /20mb/);
+  // Without credentials, or with another organization's member's, the answer is about them, not
+  // the size: the body was not read before they were checked.
+  t.is((await app.post(path, { body: tooLarge })).status, 401);
+  const notMember = await app.post(path, { auth: stranger.token, body: tooLarge });
+  t.true(notMember.status === 403 || notMember.status === 404, `${notMember.status}`);
+  t.not(notMember.body.code, 'payload_too_large');
+  // Other POSTs keep the general limit.
+  const bigName = await app.post(`/organizations/${account.orgId}/inboxes`, { auth: account.token, body: { name: 'x'.repeat(2 * MiB) } });
+  t.is(bigName.status, 413);
+  t.regex(bigName.body.error, /1mb/);
+  t.is(await stored(account, box.id), 1);
+});
+
 test.serial('malformed base64 of several MB is a 400 on the field, without a stack overflow', async (t) => {
   const account = await register(app);
   const box = await inbox(account);

@@ -28,7 +28,7 @@ export const messageRoutes: ResourceRouteDoc[] = [
     description:
       '`to` may also be one address as a string. At most 100 recipients in all, 20 attachments of at most ATTACHMENTS_MAX_BYTES ' +
       '(10 MiB) decoded in all (more is 413 `payload_too_large` naming the limit); `text` and `html` at most 1 MiB characters each; ' +
-      'on /v1 the body may be up to MESSAGE_BODY_LIMIT (20mb). ' +
+      'the body may be up to MESSAGE_BODY_LIMIT (20mb). ' +
       BUDGET,
     tag,
     body: sendBody,

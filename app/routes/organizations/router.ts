@@ -6,6 +6,7 @@ import { pageQuery } from '../../http/schemas';
 import { serializeOrganization } from '../../http/serializers';
 import { validate } from '../../http/validation';
 import { idempotentPosts } from '../../middleware/idempotentPosts';
+import { mailBody } from '../../middleware/mailBody';
 import { rateLimitOrganization } from '../../middleware/rateLimitOrganization';
 import { requireMembership } from '../../middleware/requireMembership';
 import { requireUser } from '../../middleware/requireUser';
@@ -47,9 +48,13 @@ export function organizationsRouter(deps: Deps, passport: Passport): Router {
 
   // The resource routers draw from the organization's request bucket, as under /v1: a token is
   // no way around the budget. Their POSTs take an Idempotency-Key as under /v1 too.
-  const metered = [member, rateLimitOrganization(deps.requestBuckets, organizations), idempotentPosts(deps.idempotency)];
+  const budget = rateLimitOrganization(deps.requestBuckets, organizations);
+  const idempotent = idempotentPosts(deps.idempotency);
+  const metered = [member, budget, idempotent];
   router.use('/:orgId/api_keys', ...metered, apiKeysRouter(deps).routes());
-  router.use('/:orgId/inboxes', ...metered, inboxesRouter(deps).routes());
+  // Send and reply bodies (up to MESSAGE_BODY_LIMIT) are read only now, after the token and the
+  // budget, and before idempotentPosts, which fingerprints the body.
+  router.use('/:orgId/inboxes', member, budget, mailBody(deps.config.mail.bodyLimit), idempotent, inboxesRouter(deps).routes());
   router.use('/:orgId/webhooks', ...metered, webhooksRouter(deps).routes());
   router.use('/:orgId/usage', ...metered, usageRouter(deps).routes());
   router.use('/:orgId/logs', ...metered, logsRouter(deps).routes());
