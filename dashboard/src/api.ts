@@ -91,6 +91,8 @@ export interface RequestLog {
   userAgent: string;
   durationMs: number;
   requestId: string;
+  /** Answered with the kept answer of an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
 }
 
 export interface LogFilter {

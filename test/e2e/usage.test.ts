@@ -101,3 +101,26 @@ test('Usage chart stacked by outcome, a key with its clients, and the request lo
   t.deepEqual(problems, []);
   await context.close();
 });
+
+test('the request log marks a request answered from an earlier one with the same Idempotency-Key', async (t) => {
+  const account = await register(app);
+  const headers = { 'idempotency-key': 'e2e-replay-1' };
+  const first = await app.post('/v1/inboxes', { auth: account.key, headers, body: { name: 'Once' } });
+  const again = await app.post('/v1/inboxes', { auth: account.key, headers, body: { name: 'Once' } });
+  t.is(first.status, 201);
+  t.is(again.headers.get('idempotent-replayed'), 'true');
+  await app.deps.usageFlusher.flush();
+
+  const { context, page, problems } = await openSignedIn(account.email, account.password);
+  await page.getByRole('link', { name: 'Logs' }).click();
+  await page.getByRole('heading', { name: 'Logs' }).waitFor();
+  const posts = page.locator('tr[data-status="201"]').filter({ hasText: 'POST /v1/inboxes' });
+  await posts.first().waitFor();
+  t.is(await posts.count(), 2);
+  // Newest first: the replay, then the request that ran.
+  t.is(await posts.nth(0).getByText('replayed', { exact: true }).count(), 1);
+  t.is(await posts.nth(1).getByText('replayed', { exact: true }).count(), 0);
+  await screenshot(page, 'usage', '07-logs-replayed');
+  t.deepEqual(problems, []);
+  await context.close();
+});

@@ -113,6 +113,11 @@ export function LogsPage({ token, organization, onSessionLost }: Props) {
                     </td>
                     <td>
                       <span class={`badge ${l.status < 400 ? 'badge-on' : 'badge-off'}`}>{l.status}</span>
+                      {l.replayed && (
+                        <span class="badge" title="Answered with the kept answer of an earlier request with the same Idempotency-Key: nothing ran again">
+                          replayed
+                        </span>
+                      )}
                     </td>
                     <td>{keyName(l.apiKeyId)}</td>
                     <td class="mono" title={l.userAgent}>
