@@ -132,6 +132,16 @@ test.serial('received and sent messages have one shape in lists, threads and GET
   const thread = (await app.get(`/v1/inboxes/${inbox.id}/threads/${threads[0].id}`, { auth: account.key })).body;
   t.deepEqual(thread.messages.map(keys), [keys(sent.body), keys(sent.body)]);
   t.is(thread.messages[1].inReplyTo, sent.body.messageId);
+
+  // `direction` narrows the list to received or sent mail, and combines with the search.
+  const only = async (q: string) => (await app.get(`/v1/inboxes/${inbox.id}/messages?${q}`, { auth: account.key })).body.map((m: { id: string }) => m.id);
+  t.deepEqual(await only('direction=inbound'), [messages[0].id]);
+  t.deepEqual(await only('direction=outbound'), [sent.body.id]);
+  t.deepEqual(await only('direction=inbound&query=back'), [messages[0].id]);
+  t.deepEqual(await only('direction=outbound&query=back'), []);
+  const bad = await app.get(`/v1/inboxes/${inbox.id}/messages?direction=sideways`, { auth: account.key });
+  t.is(bad.status, 400);
+  t.is(bad.body.details[0].path, 'direction');
 });
 
 test.serial('threads: References naming a message of the inbox joins its thread; a reply through the API goes to the sender', async (t) => {

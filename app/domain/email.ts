@@ -100,6 +100,12 @@ export interface Webhook {
   updatedAt: number;
 }
 
+/** What a message list may be narrowed to: a plain-text search, and sent or received mail only. */
+export interface MessageFilter {
+  query?: string;
+  direction?: Message['direction'];
+}
+
 export interface WebhookAttempt {
   id: string;
   organizationId: string;

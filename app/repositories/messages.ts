@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Message, MessageStatus } from '../domain/email';
+import type { Message, MessageFilter, MessageStatus } from '../domain/email';
 import type { Page } from '../domain/types';
 import { containsPattern, LIKE_ESCAPE } from '../lib/like';
 import { paginate, type Db } from './db';
@@ -29,8 +29,9 @@ export class MessageRepository {
     return row ? toMessage(row) : null;
   }
 
-  async listForInbox(orgId: string, inboxId: string, page: Page, query?: string): Promise<Message[]> {
+  async listForInbox(orgId: string, inboxId: string, page: Page, { query, direction }: MessageFilter = {}): Promise<Message[]> {
     const q = this.knex<MessageRow>('messages').where({ inbox_id: inboxId, organization_id: orgId });
+    if (direction) q.andWhere({ direction });
     if (query) {
       const pattern = containsPattern(query);
       q.andWhere((w) => {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Inbox, Message, Thread } from '../domain/email';
+import type { Inbox, Message, MessageFilter, Thread } from '../domain/email';
 import type { Page } from '../domain/types';
 import { ApiError } from '../errors';
 import { domainOf } from '../lib/addresses';
@@ -110,9 +110,9 @@ export class MessageService {
     throw new ApiError('send_failed');
   }
 
-  async list(organizationId: string, inboxId: string, page: Page, query?: string): Promise<Message[]> {
+  async list(organizationId: string, inboxId: string, page: Page, filter: MessageFilter = {}): Promise<Message[]> {
     await this.deps.inboxes.get(organizationId, inboxId);
-    return this.deps.messages.listForInbox(organizationId, inboxId, page, query);
+    return this.deps.messages.listForInbox(organizationId, inboxId, page, filter);
   }
 
   async get(organizationId: string, inboxId: string, id: string): Promise<Message> {

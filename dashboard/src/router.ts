@@ -70,7 +70,13 @@ export const paths = {
   logs: (orgId: string) => `${BASE}/organizations/${encodeURIComponent(orgId)}/logs`,
   inboxes: (orgId: string) => `${org(orgId)}/inboxes`,
   /** An inbox's mail; `query` is the search, kept in the URL so a reload or a shared link keeps it. */
-  inbox: (orgId: string, inboxId: string, query = '') => `${org(orgId)}/inboxes/${enc(inboxId)}${query ? `?${new URLSearchParams({ query })}` : ''}`,
+  inbox: (orgId: string, inboxId: string, filter: { query?: string; direction?: string } = {}) => {
+    const params = new URLSearchParams();
+    if (filter.query) params.set('query', filter.query);
+    if (filter.direction) params.set('direction', filter.direction);
+    const search = params.toString();
+    return `${org(orgId)}/inboxes/${enc(inboxId)}${search ? `?${search}` : ''}`;
+  },
   threads: (orgId: string, inboxId: string) => `${org(orgId)}/inboxes/${enc(inboxId)}/threads`,
   compose: (orgId: string, inboxId: string) => `${org(orgId)}/inboxes/${enc(inboxId)}/compose`,
   message: (orgId: string, inboxId: string, messageId: string) => `${org(orgId)}/inboxes/${enc(inboxId)}/messages/${enc(messageId)}`,

@@ -195,6 +195,23 @@ test.serial('register, see the default inbox, send to a second inbox, read it th
   await page.goBack();
   await mailItem(page, 'Re: Quarterly numbers').waitFor();
 
+  // Sent or received only: the choice is in the URL too, and survives a reload.
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.getByRole('heading', { name: 'Messages', exact: true }).waitFor();
+  await page.getByLabel('Show').selectOption('outbound');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('heading', { name: 'Sent messages', exact: true }).waitFor();
+  t.regex(page.url(), /[?&]direction=outbound/);
+  await page.reload();
+  await mailItem(page, 'Quarterly numbers').waitFor();
+  t.deepEqual(await page.locator('.mail-item .mail-subject').allTextContents(), ['Quarterly numbers']);
+  await page.getByLabel('Show').selectOption('inbound');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('heading', { name: 'Received messages', exact: true }).waitFor();
+  await mailItem(page, 'Re: Quarterly numbers').waitFor();
+  t.deepEqual(await page.locator('.mail-item .mail-subject').allTextContents(), ['Re: Quarterly numbers']);
+  await shots('27b-received-only');
+
   // Delete the second inbox, after a confirmation that says its mail goes too.
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Inboxes' }).click();
   await inboxRow(page, second).getByRole('button', { name: 'Delete' }).click();

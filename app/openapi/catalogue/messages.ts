@@ -51,7 +51,9 @@ export const messageRoutes: ResourceRouteDoc[] = [
     path: '/inboxes/:inboxId/messages',
     operationId: 'listMessages',
     summary: "The inbox's messages, newest first, optionally searched",
-    description: '`query` is plain text, matched literally and case-insensitively in the subject, the text body, the sender and `to`.',
+    description:
+      '`query` is plain text, matched literally and case-insensitively in the subject, the text body, the sender and `to`. ' +
+      '`direction` keeps received (`inbound`) or sent (`outbound`) messages only; both filters combine.',
     tag,
     query: messageListQuery,
     response: { status: 200, description: 'A page of messages.', schema: messageObject, list: true },

@@ -44,8 +44,8 @@ export function messagesRouter({ messages, sendBuckets, organizations, config }:
 
   router.get('/', requireScope('messages:read'), async (ctx) => {
     const { inboxId } = ids(ctx.params);
-    const { query, ...page } = validate(messageListQuery, ctx.query);
-    ctx.body = (await messages.list(ctx.state.organization!.id, inboxId, page, query || undefined)).map(serializeMessage);
+    const { query, direction, ...page } = validate(messageListQuery, ctx.query);
+    ctx.body = (await messages.list(ctx.state.organization!.id, inboxId, page, { query: query || undefined, direction })).map(serializeMessage);
   });
 
   router.get('/:messageId', requireScope('messages:read'), async (ctx) => {

@@ -82,4 +82,5 @@ export const replyBody = z
 /** GET .../messages?query=: plain text, matched literally (never a pattern). */
 export const messageListQuery = pageQuery.extend({
   query: z.string().max(200, 'must be at most 200 characters').optional(),
+  direction: z.enum(['inbound', 'outbound'], { error: 'must be inbound (received) or outbound (sent)' }).optional(),
 });

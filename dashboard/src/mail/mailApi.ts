@@ -16,11 +16,14 @@ export interface AttachmentInfo {
 
 export type MessageStatus = 'sending' | 'sent' | 'failed' | 'delivered' | 'bounced' | 'complained' | 'rejected' | 'received';
 
+/** Received (`inbound`) or sent (`outbound`). */
+export type Direction = 'outbound' | 'inbound';
+
 export interface Message {
   id: string;
   inboxId: string;
   threadId: string;
-  direction: 'outbound' | 'inbound';
+  direction: Direction;
   status: MessageStatus;
   from: string;
   to: string[];
@@ -79,9 +82,10 @@ const inboxPath = (orgId: string, inboxId: string) => `${orgPath(orgId)}/inboxes
 const messagePath = (orgId: string, inboxId: string, messageId: string) =>
   `${inboxPath(orgId, inboxId)}/messages/${encodeURIComponent(messageId)}`;
 
-function page(params: { query?: string; before?: string; limit?: number }): string {
+function page(params: { query?: string; direction?: Direction; before?: string; limit?: number }): string {
   const q = new URLSearchParams({ limit: String(params.limit ?? MAIL_PAGE) });
   if (params.query) q.set('query', params.query);
+  if (params.direction) q.set('direction', params.direction);
   if (params.before) q.set('before', params.before);
   return q.toString();
 }
@@ -104,7 +108,7 @@ export const mailApi = {
     call<InboxRecord>('PATCH', inboxPath(orgId, inboxId), token, { name }),
   deleteInbox: (token: string, orgId: string, inboxId: string) => call<InboxRecord>('DELETE', inboxPath(orgId, inboxId), token),
 
-  listMessages: (token: string, orgId: string, inboxId: string, q: { query?: string; before?: string; limit?: number }) =>
+  listMessages: (token: string, orgId: string, inboxId: string, q: { query?: string; direction?: Direction; before?: string; limit?: number }) =>
     call<Message[]>('GET', `${inboxPath(orgId, inboxId)}/messages?${page(q)}`, token),
   getMessage: (token: string, orgId: string, inboxId: string, messageId: string) =>
     call<Message>('GET', messagePath(orgId, inboxId, messageId), token),

@@ -3,7 +3,7 @@ import type { Organization } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Link } from '../components/Link';
 import { formatDateTime, formatFull } from '../format';
-import { mailApi, MAIL_PAGE, type InboxRecord, type Message, type ThreadSummary } from '../mail/mailApi';
+import { mailApi, MAIL_PAGE, type Direction, type InboxRecord, type Message, type ThreadSummary } from '../mail/mailApi';
 import { attachmentSummary, AuthBadges, counterparty, DirectionBadge, Labels } from '../mail/MailParts';
 import { navigate, paths, searchParam } from '../router';
 import { useAttempt } from '../useAttempt';
@@ -20,14 +20,17 @@ interface Props {
 export function InboxPage({ token, organization, inboxId, view, onSessionLost }: Props) {
   const orgId = organization.id;
   const query = view === 'messages' ? searchParam('query') : '';
+  const direction = view === 'messages' ? asDirection(searchParam('direction')) : '';
   const { error, attempt } = useAttempt(onSessionLost);
   const [inbox, setInbox] = useState<InboxRecord | null>(null);
   const [draft, setDraft] = useState(query);
+  const [draftDirection, setDraftDirection] = useState<Direction | ''>(direction);
 
   useEffect(() => {
     void attempt(async () => setInbox(await mailApi.getInbox(token, orgId, inboxId)));
   }, [orgId, inboxId]);
   useEffect(() => setDraft(query), [query]);
+  useEffect(() => setDraftDirection(direction), [direction]);
 
   return (
     <>
@@ -59,18 +62,26 @@ export function InboxPage({ token, organization, inboxId, view, onSessionLost }:
           aria-label="Search mail"
           onSubmit={(e) => {
             e.preventDefault();
-            navigate(paths.inbox(orgId, inboxId, draft.trim()));
+            navigate(paths.inbox(orgId, inboxId, { query: draft.trim(), direction: draftDirection }));
           }}
         >
           <label class="field field-grow">
             <span class="field-label">Search</span>
             <input class="input" type="search" maxLength={200} value={draft} onInput={(e) => setDraft(e.currentTarget.value)} placeholder="Subject, text, sender or recipient" />
           </label>
+          <label class="field">
+            <span class="field-label">Show</span>
+            <select class="input" value={draftDirection} onChange={(e) => setDraftDirection(asDirection(e.currentTarget.value))}>
+              <option value="">Sent and received</option>
+              <option value="inbound">Received</option>
+              <option value="outbound">Sent</option>
+            </select>
+          </label>
           <div class="form-actions">
             <button type="submit" class="button button-primary">
               Search
             </button>
-            {query && (
+            {(query || direction) && (
               <button type="button" class="button" onClick={() => navigate(paths.inbox(orgId, inboxId))}>
                 Clear
               </button>
@@ -79,7 +90,7 @@ export function InboxPage({ token, organization, inboxId, view, onSessionLost }:
         </form>
       )}
       {view === 'messages' ? (
-        <MessageList token={token} orgId={orgId} inbox={inbox} inboxId={inboxId} query={query} attempt={attempt} />
+        <MessageList token={token} orgId={orgId} inbox={inbox} inboxId={inboxId} query={query} direction={direction} attempt={attempt} />
       ) : (
         <ThreadList token={token} orgId={orgId} inboxId={inboxId} attempt={attempt} />
       )}
@@ -89,11 +100,26 @@ export function InboxPage({ token, organization, inboxId, view, onSessionLost }:
 
 type Attempt = <T>(work: () => Promise<T>) => Promise<T | undefined>;
 
-function MessageList({ token, orgId, inbox, inboxId, query, attempt }: { token: string; orgId: string; inbox: InboxRecord | null; inboxId: string; query: string; attempt: Attempt }) {
+/** The `direction` of a deep link, or '' (both) for anything else. */
+const asDirection = (value: string): Direction | '' => (value === 'inbound' || value === 'outbound' ? value : '');
+
+const LIST_TITLES: Record<Direction | '', string> = { '': 'Messages', inbound: 'Received messages', outbound: 'Sent messages' };
+
+interface MessageListProps {
+  token: string;
+  orgId: string;
+  inbox: InboxRecord | null;
+  inboxId: string;
+  query: string;
+  direction: Direction | '';
+  attempt: Attempt;
+}
+
+function MessageList({ token, orgId, inbox, inboxId, query, direction, attempt }: MessageListProps) {
   const [messages, setMessages] = useState<Message[] | null>(null);
   const [more, setMore] = useState(false);
   async function load(before?: string) {
-    const batch = await attempt(() => mailApi.listMessages(token, orgId, inboxId, { query, before }));
+    const batch = await attempt(() => mailApi.listMessages(token, orgId, inboxId, { query, direction: direction || undefined, before }));
     if (!batch) return;
     setMessages((shown) => (before ? [...(shown ?? []), ...batch] : batch));
     setMore(batch.length === MAIL_PAGE);
@@ -101,12 +127,12 @@ function MessageList({ token, orgId, inbox, inboxId, query, attempt }: { token: 
   useEffect(() => {
     setMessages(null);
     void load();
-  }, [orgId, inboxId, query]);
+  }, [orgId, inboxId, query, direction]);
 
   return (
     <section class="card" aria-label="Messages">
       <div class="list-head">
-        <h2>{query ? `Messages matching “${query}”` : 'Messages'}</h2>
+        <h2>{query ? `${LIST_TITLES[direction]} matching “${query}”` : LIST_TITLES[direction]}</h2>
         <button type="button" class="button button-small" onClick={() => void load()}>
           Refresh
         </button>
@@ -117,7 +143,9 @@ function MessageList({ token, orgId, inbox, inboxId, query, attempt }: { token: 
         <p class="empty">
           {query
             ? `No messages match “${query}”. Search looks in the subject, the text, the sender and the recipients.`
-            : `No mail yet. Mail sent to ${inbox?.email ?? 'this address'} shows up here; or compose a message.`}
+            : direction
+              ? `No ${direction === 'inbound' ? 'received' : 'sent'} mail yet.`
+              : `No mail yet. Mail sent to ${inbox?.email ?? 'this address'} shows up here; or compose a message.`}
         </p>
       ) : (
         <ul class="mail-list">
