@@ -1,7 +1,9 @@
 import type { Socket } from 'node:net';
 import test from 'ava';
+import { Command, Redis } from 'ioredis';
 import { Counters } from '../app/infra/counters';
 import { createRedis } from '../app/infra/redis';
+import { armDeadline } from '../app/infra/redisCluster';
 import { RedisServer } from './helpers/redisServer';
 
 // The request-path client createRedis builds: its 100 ms deadline (docs/reliability.md), kept by one
@@ -89,4 +91,34 @@ test.serial('a reply Redis sent in time is not a timeout when the process itself
   const busyUntil = performance.now() + 150;
   while (performance.now() < busyUntil);
   t.is(await reply, 'PONG');
+});
+
+// The cluster client's deadline (armDeadline, one timer per command in ioredis's own slot),
+// tried on a plain client of one private server: the same command objects a cluster sends.
+test.serial('the cluster deadline also reads a reply that came in time before failing, and still fails a stalled server', async (t) => {
+  const server = await RedisServer.start();
+  const redis = new Redis(server.url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+  t.teardown(async () => {
+    redis.disconnect();
+    await server.stop();
+  });
+  await redis.connect();
+  const ping = () => {
+    const command = new Command('ping', []);
+    armDeadline(command, 50);
+    void redis.sendCommand(command);
+    return command.promise.then((r) => String(r), (e: Error) => e.message);
+  };
+
+  const reply = ping();
+  await new Promise((r) => setImmediate(r));
+  const busyUntil = performance.now() + 150;
+  while (performance.now() < busyUntil);
+  t.is(await reply, 'PONG');
+
+  server.freeze();
+  const sent = performance.now();
+  t.is(await ping(), 'Command timed out');
+  t.true(performance.now() - sent >= 49);
+  server.thaw();
 });

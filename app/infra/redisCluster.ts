@@ -1,6 +1,7 @@
-import { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, type Command, type RedisOptions } from 'ioredis';
 import type { RedisNode } from '../../config';
 import type { Counters } from './counters';
+import { TIMED_OUT_MESSAGE } from './redisDeadline';
 
 type SendCommand = Cluster['sendCommand'];
 
@@ -17,11 +18,33 @@ export class CountingCluster extends Cluster {
   override sendCommand(...args: Parameters<SendCommand>): ReturnType<SendCommand> {
     const [command] = args;
     if (this.counters) this.counters.redisCommands++;
-    // One deadline for the whole command, redirections and failover retries included: ioredis
-    // arms it once per command and later arms are no-ops.
-    if (this.deadlineMs !== undefined) command.setTimeout(this.deadlineMs);
+    // One deadline for the whole command, redirections and failover retries included.
+    if (this.deadlineMs !== undefined) armDeadline(command, this.deadlineMs);
     return super.sendCommand(...args);
   }
+}
+
+/**
+ * ioredis's per-command timeout (Command#setTimeout), except that an overdue command is failed
+ * after the event loop's poll phase, not in its timers phase: when the process itself was held
+ * up past the deadline (a saturated CPU), a reply that came in time is read first instead of
+ * being taken for a timeout (the same reason as CommandDeadline's on one node). The timer sits
+ * in the command's own slot, so ioredis clears it when the reply comes, and the node clients'
+ * `commandTimeout` and retries find it armed and arm nothing more (ioredis is pinned: this
+ * relies on its internals).
+ */
+export function armDeadline(command: Command, deadlineMs: number): void {
+  // A private field of ioredis's Command, reached around its type.
+  const slot = command as unknown as { _commandTimeoutTimer?: NodeJS.Timeout };
+  slot._commandTimeoutTimer ??= setTimeout(failAfterPoll, deadlineMs, command);
+}
+
+function failAfterPoll(command: Command): void {
+  setImmediate(failIfUnanswered, command);
+}
+
+function failIfUnanswered(command: Command): void {
+  if (!command.isResolved) command.reject(new Error(TIMED_OUT_MESSAGE));
 }
 
 const nodeOptions: RedisOptions = {
