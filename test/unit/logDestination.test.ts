@@ -43,3 +43,18 @@ test('flushSync writes the waiting lines at once (the exit path)', (t) => {
   writer.flushSync();
   t.is(file.read(), '{"msg":"a"}\n{"msg":"b"}\n');
 });
+
+test('long and non-ASCII lines keep their order and bytes across batches', async (t) => {
+  const file = logFile(t);
+  const writer = new BatchedLogWriter(file.fd);
+  const lines = [
+    '{"msg":"first"}\n',
+    `{"msg":"${'é'.repeat(LOG_BUFFER_BYTES / 4)}"}\n`, // fits a batch only once it is empty
+    '{"msg":"ünïcödé ✓ 𝄞"}\n',
+    `{"msg":"${'x'.repeat(LOG_BUFFER_BYTES)}"}\n`, // longer than any batch: written on its own
+    '{"msg":"last"}\n',
+  ];
+  for (const line of lines) writer.write(line);
+  await new Promise<void>((resolve, reject) => writer.flush((err) => (err ? reject(err) : resolve())));
+  t.is(file.read(), lines.join(''));
+});
