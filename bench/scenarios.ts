@@ -83,8 +83,8 @@ export const scenarios: Scenario[] = [
   scenario('over-budget', 'organization over its budget (429)', 'main', (f) => ({ path: health, keys: KeySource.same(f.overBudgetKey) })),
   scenario('malformed-key', 'malformed keys (bad checksum)', 'main', (f) => ({ path: health, keys: KeySource.rotate(f.malformedKeys) })),
   scenario('unknown-key', 'unknown well-formed keys: the negative cache (lockout not reached)', 'main', (f) => ({ path: health, keys: KeySource.rotate(f.unknownKeys) })),
-  // The listing. Once inboxes exist (another branch is building them), measure the route users
-  // call most instead: { path: '/v1/inboxes', keys: KeySource.same(f.listingKey) }.
+  // A listing that reads the database on every request (one organization's API keys): the cost of
+  // a real query behind the whole pipeline, beside the cached health check.
   scenario('listing', 'a real listing, GET /v1/api_keys', 'main', (f) => ({ path: '/v1/api_keys', keys: KeySource.same(f.listingKey) })),
   scenario('many-keys', '1,000 keys over 100 organizations (BENCH_KEYS, BENCH_ORGS)', 'main', (f) => ({ path: health, keys: KeySource.rotate(f.spreadKeys) }), { servesManyKeys: true }),
   scenario('cold-cache', 'cold cache: every key used for the first time', 'main', (f) => ({ path: health, keys: KeySource.eachOnce(f.coldKeys) }), { servesManyKeys: true }),
