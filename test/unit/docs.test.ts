@@ -5,8 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { envSchema } from '../../config/schema';
 
 // The documentation checks itself: the settings table cannot drift from the schema, no file
-// speaks of tracker numbers, work sessions or sections of a document outside the repository (all
-// things a reader cannot look up), and links lead somewhere.
+// speaks of tracker numbers, the history of the work or sections of a document outside the
+// repository (all things a reader cannot look up), and links lead somewhere.
 // Pure file reads (and one `git ls-files`), so it runs in well under a second.
 
 const ROOT = join(__dirname, '..', '..');
@@ -57,10 +57,10 @@ test('the table and .env.example readers find what they should (so the checks ab
   t.deepEqual(exampleVariables('# A comment about PORT\nPORT=8006\n# MYSQL_URL=mysql://x\n#   LOG_PRETTY=true\n'), ['LOG_PRETTY', 'MYSQL_URL', 'PORT']);
 });
 
-// A tracker number ("issue 12", "Issue #7", "issue-13"), the history of the work ("this
-// session", "the second session's machine", "round 2", "this round of work"), or a numbered
-// section of a document outside the repository ("Contract section 7"): a reader cannot look any
-// of them up; say the behaviour, or link the page of docs/ that covers it. Legitimate uses stay
+// A tracker item's number, the history of the work (which sitting or numbered pass of the work
+// did something), or a numbered section of a document outside the repository: a reader cannot
+// look any of them up; say the behaviour, or link the page of docs/ that covers it (the flagged
+// samples below show each form). Legitimate uses stay
 // legal: an SMTP or browser session, sessionStorage, a session cookie, bcrypt rounds, a round
 // trip, the rounds of a head-to-head measurement.
 const SESSION_NOUN_AFTER = '(?!\\s+(?:cookies?|storage|tokens?|state|ids?|keys?|objects?|store|data|timeouts?|tickets?)\\b)';
@@ -92,22 +92,23 @@ function workHistoryHits(file: string, text: string): Hit[] {
   return hits;
 }
 
-test('the work-history patterns flag tracker numbers and work sessions, and leave other senses alone', (t) => {
+test('the work-history patterns flag tracker numbers and the history of the work, and leave other senses alone', (t) => {
+  // Braces break each sample's words apart, so this file passes the same scan of the repository.
   const flagged = [
-    'See issue 12 for the targets.',
-    'Issue #7: the Redis client',
-    'the other issue-13 items',
-    '// Hardening (issue 13): proxies',
-    'Measuring two servers at once (third session)',
-    "on the second session's machine",
-    'this session, the numbers moved',
-    'before the previous session',
-    'session 3 measured it',
-    'round 2: the lease mode',
-    'this round of work: 57 µs',
-    'a rewrite in the third round.',
-    '// Fail open (Contract section 7), as exact mode does.',
-    'Receiving mail with MySQL down (CONTRACT SECTIONS 7 and 9)',
+    'See {issue} 12 for the targets.',
+    '{Issue} #7: the Redis client',
+    'the other {issue}-13 items',
+    '// Hardening ({issue} 13): proxies',
+    'Measuring two servers at once (third {session})',
+    "on the second {session}'s machine",
+    'this {session}, the numbers moved',
+    'before the previous {session}',
+    '{session} 3 measured it',
+    '{round} 2: the lease mode',
+    'this {round} of work: 57 µs',
+    'a rewrite in the third {round}.',
+    '// Fail open ({Contract section} 7), as exact mode does.',
+    'Receiving mail with MySQL down ({CONTRACT SECTIONS} 7 and 9)',
   ];
   const legitimate = [
     'kept in the tab\'s `sessionStorage`',
@@ -123,16 +124,19 @@ test('the work-history patterns flag tracker numbers and work sessions, and leav
     'issues a token',
     'the first round of each pair is discarded',
   ];
-  for (const line of flagged) t.is(workHistoryHits('x', line).length, 1, line);
+  for (const sample of flagged) {
+    const line = sample.replace(/[{}]/g, '');
+    t.is(workHistoryHits('x', line).length, 1, line);
+  }
   for (const line of legitimate) t.is(workHistoryHits('x', line).length, 0, line);
 });
 
-/** Tracked text files, less the lock file, build output and this file (its examples would match). */
+/** Tracked text files, less the lock file and build output. */
 function trackedTextFiles(): string[] {
   const listing = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' });
   return listing
     .split('\0')
-    .filter((file) => file !== '' && file !== 'package-lock.json' && !file.startsWith('dist/') && file !== 'test/unit/docs.test.ts')
+    .filter((file) => file !== '' && file !== 'package-lock.json' && !file.startsWith('dist/'))
     .filter((file) => existsSync(join(ROOT, file)))
     .filter((file) => !readFileSync(join(ROOT, file)).subarray(0, 8000).includes(0));
 }
