@@ -28,7 +28,8 @@ export type LogDestination = DestinationStream & { flush(cb?: (err?: Error) => v
  * Losses: the graceful stop flushes (app/main.ts), and on any other exit that runs `exit`
  * handlers (an uncaught exception, process.exit) the waiting lines are written synchronously.
  * Only a process killed outright (SIGKILL, the OOM killer) loses what was not yet written: at
- * most the last LOG_FLUSH_MS of lines or LOG_BUFFER_BYTES of them, plus the batch being written.
+ * most the last LOG_FLUSH_MS of lines or LOG_BUFFER_BYTES of them, plus the batch being written and
+ * any that filled behind it.
  */
 export class BatchedLogWriter implements LogDestination {
   /** The batch being filled, and how many of its bytes hold lines. */
@@ -52,13 +53,9 @@ export class BatchedLogWriter implements LogDestination {
       return;
     }
     // A UTF-16 code unit takes at most 3 bytes of UTF-8: with that much room the line fits whole.
-    const room = LOG_BUFFER_BYTES - this.used;
-    if (room >= line.length * 3) this.used += this.batch.write(line, this.used);
-    else {
-      this.seal();
-      if (line.length * 3 <= LOG_BUFFER_BYTES) this.used = this.batch.write(line, 0);
-      else this.queue(Buffer.from(line));
-    }
+    if (LOG_BUFFER_BYTES - this.used < line.length * 3) this.seal();
+    if (line.length * 3 <= LOG_BUFFER_BYTES) this.used += this.batch.write(line, this.used);
+    else this.queue(Buffer.from(line)); // longer than any batch: it goes out on its own
     if (this.writing) return;
     if (this.queued.length > 0) this.writeBatch();
     else this.timer ??= setTimeout(() => this.writeBatch(), LOG_FLUSH_MS).unref();

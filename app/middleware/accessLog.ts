@@ -40,6 +40,11 @@ export function accessLine(logger: Logger, routes: RouteNames): (ctx: Context, s
   // Route templates are few, a client's address repeats, and many lines share a millisecond:
   // each is turned into text once rather than on every line.
   const quotedRoutes = new Map<string, string>();
+  const quoteRoute = (route: string) => {
+    let quoted = quotedRoutes.get(route);
+    if (quoted === undefined) quotedRoutes.set(route, (quoted = str(route)));
+    return quoted;
+  };
   let address = '';
   let quotedAddress = '""';
   let time = 0;
@@ -57,8 +62,7 @@ export function accessLine(logger: Logger, routes: RouteNames): (ctx: Context, s
       timeText = String(now);
     }
     const route = routes.of(ctx);
-    let quotedRoute = route === null ? str(firstSegment(ctx.path)) : quotedRoutes.get(route);
-    if (quotedRoute === undefined) quotedRoutes.set(route!, (quotedRoute = str(route)));
+    const quotedRoute = route === null ? str(firstSegment(ctx.path)) : quoteRoute(route);
     // The client address the throttles use (ctx.ip: the socket, or X-Forwarded-For per TRUST_PROXY).
     const ip = ctx.ip;
     if (ip !== address) {
