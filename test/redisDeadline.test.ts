@@ -2,13 +2,14 @@ import type { Socket } from 'node:net';
 import test from 'ava';
 import { Command, Redis } from 'ioredis';
 import { Counters } from '../app/infra/counters';
-import { createRedis } from '../app/infra/redis';
+import { createRedis, MAX_BATCH } from '../app/infra/redis';
 import { armDeadline } from '../app/infra/redisCluster';
 import { RedisServer } from './helpers/redisServer';
 
 // The request-path client createRedis builds: its 100 ms deadline (docs/reliability.md), kept by one
 // sweep per connection (app/infra/redisDeadline.ts), and its writes batched per turn of the event
-// loop. A private redis-server is frozen here; the shared one is never touched.
+// loop, at most MAX_BATCH to a write. A private redis-server is frozen here; the shared one is
+// never touched.
 test('a command to a stalled Redis fails with "Command timed out" 100-200 ms after it was sent', async (t) => {
   const server = await RedisServer.start();
   const redis = createRedis(server.url, 100, new Counters());
@@ -69,6 +70,33 @@ test('commands sent in one turn of the event loop go out in one write, and each 
   t.deepEqual(await replies, ['1', '2', '1', null, '2']);
   t.deepEqual(writes, [5], 'five commands, one write');
   t.is(counters.redisCommands - before, 5);
+  t.is(socket.writableCorked, 0);
+});
+
+test(`a busy turn's commands go out ${MAX_BATCH} at a time as they come, the rest at the end of the turn`, async (t) => {
+  const server = await RedisServer.start();
+  const redis = createRedis(server.url, 100, new Counters());
+  t.teardown(async () => {
+    redis.disconnect();
+    await server.stop();
+  });
+  await redis.connect();
+  await redis.ping();
+
+  const socket = redis.stream as Socket;
+  const writes: number[] = [];
+  const write = socket._writev!.bind(socket);
+  socket._writev = (chunks, callback) => {
+    writes.push(chunks.length);
+    write(chunks, callback);
+  };
+  const count = 2 * MAX_BATCH + 3;
+  const replies = Promise.all(Array.from({ length: count }, () => redis.incr('n')));
+  // Still in the same turn: two full batches are on their way to Redis, three commands are held.
+  t.deepEqual(writes, [MAX_BATCH, MAX_BATCH]);
+  t.is(socket.writableCorked, 1);
+  t.deepEqual(await replies, Array.from({ length: count }, (_, i) => i + 1));
+  t.deepEqual(writes, [MAX_BATCH, MAX_BATCH, 3]);
   t.is(socket.writableCorked, 0);
 });
 
