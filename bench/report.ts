@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Measurement } from './measure';
 import { round } from './stats';
+import { percent } from './stolen';
 
 /** The reference of every scenario but the head-to-head ones. */
 export const BARE_KOA = 'bare-koa';
@@ -19,6 +20,8 @@ export interface ScenarioResult extends Measurement {
   path: string;
   /** How requests picked their key (bench/keySource.ts) and from how many. */
   keys: { mode: string; distinct: number };
+  /** The share of the machine's CPU time the hypervisor gave to other guests meanwhile (bench/stolen.ts). */
+  stolen: number | null;
 }
 
 export interface BenchResults {
@@ -203,10 +206,11 @@ export function toMarkdown(r: BenchResults): string {
   const m = r.machine;
   const lines = [
     `Run ${r.startedAt} at ${r.commit}; ${m.cpus} × ${m.cpuModel}, Node ${m.node}, MariaDB/MySQL ${m.mysql}, Redis ${m.redis};`,
-    `${r.settings.pinning}; ${r.settings.connections} connections; ${r.settings.durationSeconds} s per scenario in 1-second pairs; load average ${m.loadAverage}.`,
+    `${r.settings.pinning}; ${r.settings.connections} connections; ${r.settings.durationSeconds} s per scenario in 1-second pairs; load average ${m.loadAverage};`,
+    `CPU time stolen by the hypervisor over the run: ${percent(m.stolen as number | null)} (per scenario in the last column; a shared host moves absolute rates most when it is high).`,
     '',
-    '| scenario | req/s | × bare Koa (quartiles), or × the named reference | p50 ms | p99 ms | statuses | MySQL q/req | Redis cmd/req | server CPU µs/req (reference; ratio) | generator (CPU share API; reference) |',
-    '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |',
+    '| scenario | req/s | × bare Koa (quartiles), or × the named reference | p50 ms | p99 ms | statuses | MySQL q/req | Redis cmd/req | server CPU µs/req (reference; ratio) | generator (CPU share API; reference) | stolen |',
+    '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: |',
     ...r.scenarios.map((s) =>
       [
         `${s.name}${s.exhausted ? ' (ran out of cold keys)' : ''}`,
@@ -219,6 +223,7 @@ export function toMarkdown(r: BenchResults): string {
         s.perRequest.redisCommands,
         `${s.cpuUsPerRequest.api ?? '–'} (${s.cpuUsPerRequest.bare ?? '–'}; ${s.cpuRelativeToBare ?? '–'}×)`,
         `${s.generator} (${s.generatorCpu.api}; ${s.generatorCpu.bare})`,
+        percent(s.stolen ?? null),
       ].join(' | '),
     ).map((row) => `| ${row} |`),
     '',

@@ -15,6 +15,7 @@ import { ServerStatus } from './serverStatus';
 import { BenchWorld } from './world';
 import { defaultRateLimitMode } from './defaultMode';
 import { hasWrk } from './wrkSlice';
+import { cpuTimes, percent, stolenShare } from './stolen';
 
 /**
  * `npm run bench`: the API in production mode against a bare Koa server, scenario by scenario,
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
     await status.calibrate();
 
     const loadBefore = loadavg()[0]!;
+    const runStart = cpuTimes();
     const results: ScenarioResult[] = [];
     for (const scenario of selected) {
       const pairs = scenario.pairsPerSecond * options.durationSeconds;
@@ -77,11 +79,13 @@ async function main(): Promise<void> {
       };
       const load = scenario.load(fixtures);
       log(`${scenario.name}: ${scenario.title} (${pairs} ${headToHead ? 'joint runs' : 'pairs'})`);
+      const before = cpuTimes();
       const m = await measure(load, servers, status, pairs, options.connections, headToHead);
+      const stolen = stolenShare(before, cpuTimes());
       const keys = { mode: load.keys.mode, distinct: load.keys.keys.length };
       const reference = scenario.reference ?? BARE_KOA;
-      results.push({ name: scenario.name, title: scenario.title, server: scenario.server, reference, path: load.path, keys, ...m });
-      log(`  ${m.api.rps} req/s, ${m.ratioToBare} × ${reference} (quartiles ${m.ratioQuartiles.join('–')}), p99 ${m.api.latencyMs.p99} ms, ${JSON.stringify(m.api.statuses)}, ${m.perRequest.mysqlQueries} q/req, ${m.perRequest.redisCommands} cmd/req`);
+      results.push({ name: scenario.name, title: scenario.title, server: scenario.server, reference, path: load.path, keys, stolen, ...m });
+      log(`  ${m.api.rps} req/s, ${m.ratioToBare} × ${reference} (quartiles ${m.ratioQuartiles.join('–')}), p99 ${m.api.latencyMs.p99} ms, ${JSON.stringify(m.api.statuses)}, ${m.perRequest.mysqlQueries} q/req, ${m.perRequest.redisCommands} cmd/req, ${percent(stolen)} stolen`);
       const faults = Object.entries(m.faults).filter(([, n]) => n > 0);
       if (faults.length) log(`  faults during the measurement: ${faults.map(([k, n]) => `${k} ${n}`).join(', ')}`);
     }
@@ -113,6 +117,7 @@ async function main(): Promise<void> {
         node: process.version,
         ...versions,
         loadAverage: `${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`,
+        stolen: stolenShare(runStart, cpuTimes()),
       },
       settings: {
         durationSeconds: options.durationSeconds,
