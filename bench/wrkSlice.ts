@@ -29,7 +29,9 @@ export function wrkSlice(url: string, authorization: string, connections: number
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => {
+    // 'close', not 'exit': a process can exit before its output has all been read, and a slice
+    // read from part of it would fail for want of the report line.
+    child.on('close', (code) => {
       const line = /^BENCH (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+) (\S*)$/m.exec(out);
       if (code !== 0 || !line) return reject(new Error(`wrk failed (${code}): ${err || out}`));
       const [, requests, durationUs, p50, p99, errors, statusList] = line;
