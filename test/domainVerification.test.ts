@@ -252,7 +252,12 @@ test('no private key in Redis', async (t) => {
 // Serial, so it runs before the test whose instance re-checks every 1.8 s with the same Redis prefix.
 test.serial('one instance per interval re-checks: the round takes lock:domain-recheck in Redis, and another instance skips it', async (t) => {
   const [a, b] = await Promise.all([world.start({ ...env(), DOMAIN_RECHECK_HOURS: '2' }), world.start({ ...env(), DOMAIN_RECHECK_HOURS: '2' })]);
-  t.teardown(() => Promise.all([a.close(), b.close()]));
+  // The lock outlives the test (held for most of 2 h): freed, so that the instance re-checking
+  // every 1.8 s in a later test can take it.
+  t.teardown(async () => {
+    await a.deps.redis!.del(a.deps.redisKeys.domainRecheckLock);
+    await Promise.all([a.close(), b.close()]);
+  });
   const account = await register(a);
   const domain = await addDomain(account, freshDomainName(), a);
   publishRecords(dns, domain.records);
