@@ -223,7 +223,7 @@ export function toMarkdown(r: BenchResults): string {
         s.perRequest.redisCommands,
         `${s.cpuUsPerRequest.api ?? '–'} (${s.cpuUsPerRequest.bare ?? '–'}; ${s.cpuRelativeToBare ?? '–'}×)`,
         `${s.generator} (${s.generatorCpu.api}; ${s.generatorCpu.bare})`,
-        percent(s.stolen ?? null),
+        percent(s.stolen),
       ].join(' | '),
     ).map((row) => `| ${row} |`),
     '',
