@@ -5,6 +5,7 @@ import { createPassport } from './auth/passport';
 import type { Deps } from './container';
 import { RouteNames } from './http/routeNames';
 import { accessLog } from './middleware/accessLog';
+import { endOfReadTurn } from './middleware/endOfReadTurn';
 import { errorRenderer, settledObservers } from './middleware/errorRenderer';
 import { jsonBodyExceptMail } from './middleware/mailBody';
 import { observeRequest } from './middleware/observeRequest';
@@ -43,6 +44,9 @@ export function createApp(deps: Deps): SendookApp {
     deps.logger.isLevelEnabled('info') ? accessLog(deps.logger, routeNames) : undefined,
   );
   app.use(errorRenderer(deps.logger, settled));
+  // Requests read in one event-loop turn run after it, together, and their answers leave
+  // together. After the clocks above start, so logged and observed durations include the wait.
+  app.use(endOfReadTurn());
   // /v1 requests never fall through to the routers below: an unmatched one ends as a 404.
   const end = async () => undefined;
   app.use(function routeV1(ctx, next) {
