@@ -70,8 +70,8 @@ export class ApiServers {
     const server =
       kind === 'floor' || kind === 'floorApiClient' || kind === 'leaseFloor'
         ? await BenchServer.floor(this.plan, floorEnv(), kind === 'floor' ? 'plain' : kind === 'leaseFloor' ? 'lease' : 'api')
-        : kind === 'koaWithoutRouter' || kind === 'bareKoa'
-          ? await BenchServer.bare(this.plan, this.responsesFile(), kind === 'bareKoa')
+        : kind === 'koaWithoutRouter' || kind === 'bareKoa' || kind === 'bareKoaEndOfTurn'
+          ? await BenchServer.bare(this.plan, this.responsesFile(), kind !== 'koaWithoutRouter', kind === 'bareKoaEndOfTurn')
           : await BenchServer.api(kind, this.plan, serverEnv(kind, this.world, this.redisUrl, !this.migrated));
     this.migrated ||= isApi(kind);
     this.current = { kind, server, startedAt: Date.now(), servedManyKeys: servesManyKeys };
@@ -91,5 +91,5 @@ export class ApiServers {
 }
 
 function isApi(kind: ServerKind): kind is ApiKind {
-  return kind !== 'floor' && kind !== 'floorApiClient' && kind !== 'leaseFloor' && kind !== 'koaWithoutRouter' && kind !== 'bareKoa';
+  return kind !== 'floor' && kind !== 'floorApiClient' && kind !== 'leaseFloor' && kind !== 'koaWithoutRouter' && kind !== 'bareKoa' && kind !== 'bareKoaEndOfTurn';
 }

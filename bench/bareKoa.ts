@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import Koa from 'koa';
+import { endOfReadTurn } from '../app/middleware/endOfReadTurn';
 import { recordedResponses, RECORDED_PATHS, serveReference } from './referenceServer';
 
 /**
@@ -8,9 +9,13 @@ import { recordedResponses, RECORDED_PATHS, serveReference } from './referenceSe
  * answered (recorded by the bench), with no authentication, cache, limiter or database. Whatever
  * the pipeline costs on top of this is what the ratio measures. BARE_ROUTER=false serves the same
  * bodies without the router (the `koa-without-router` scenario, for comparison only).
+ * BARE_END_OF_TURN=true answers at the end of the event-loop turn, as the API does
+ * (app/middleware/endOfReadTurn.ts): the `bare-koa-end-of-turn` scenario, which shows how much of
+ * the API's ratio to bare Koa is that scheduling rather than less work.
  */
 const responseFor = recordedResponses();
 const app = new Koa();
+if (process.env.BARE_END_OF_TURN === 'true') app.use(endOfReadTurn());
 
 if (process.env.BARE_ROUTER === 'false') {
   app.use(function bareResponse(ctx) {

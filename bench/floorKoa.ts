@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { Counters } from '../app/infra/counters';
+import { endOfReadTurn } from '../app/middleware/endOfReadTurn';
 import { loadConfig } from '../config';
 import { CountingRedis, createRedis } from '../app/infra/redis';
 import { recordedResponses, RECORDED_PATHS, serveReference } from './referenceServer';
@@ -22,6 +23,9 @@ import { recordedResponses, RECORDED_PATHS, serveReference } from './referenceSe
  * API puts on every such answer (X-Request-Id and the four RateLimit-* ones). It makes no
  * Redis command at all, so it is a little below what a lease can reach (a reservation every few
  * thousand requests).
+ *
+ * Both answer at the end of the event-loop turn, as the API does (app/middleware/endOfReadTurn.ts):
+ * a floor is the least work under the API's scheduling, not a faster scheduling.
  *
  * Not servers anyone should run: every bearer is "valid".
  */
@@ -63,6 +67,7 @@ function plainClient(url: string): CountingRedis {
 }
 
 const app = new Koa();
+app.use(endOfReadTurn());
 const router = new Router();
 for (const path of RECORDED_PATHS) {
   const body = responseFor(path);

@@ -8,7 +8,7 @@ import type { Load } from './slice';
  */
 export type ApiKind = 'default' | 'main' | 'lease' | 'usageOff' | 'keyCacheDisabled' | 'authThrottle';
 /** An API configuration, or a reference server measured like one (bench/floorKoa.ts, bench/bareKoa.ts). */
-export type ServerKind = ApiKind | 'floor' | 'floorApiClient' | 'leaseFloor' | 'koaWithoutRouter' | 'bareKoa';
+export type ServerKind = ApiKind | 'floor' | 'floorApiClient' | 'leaseFloor' | 'koaWithoutRouter' | 'bareKoa' | 'bareKoaEndOfTurn';
 
 /** The keys the bench provisioned (and made up) before measuring. */
 export interface Fixtures {
@@ -62,11 +62,15 @@ const warm = (f: Fixtures): Load => ({ path: health, keys: KeySource.same(f.warm
  */
 export const scenarios: Scenario[] = [
   // What a user gets: the deployed default against Koa + @koa/router, by alternating slices (the
-  // headline) and head to head. Then the references, not the API: the lease floor and the exact
-  // floor (bench/floorKoa.ts), the exact floor on the API's client options, Koa without its router.
+  // headline) and head to head. Then the references, not the API: bare Koa with the API's
+  // scheduling (answers at the end of the event-loop turn), the lease floor and the exact floor
+  // (bench/floorKoa.ts, with that scheduling too), the exact floor on the API's client options,
+  // Koa without its router.
   scenario('default', 'the default configuration (lease, access log to a file, usage on), warm key, GET /v1/health', 'default', warm, { pairsPerSecond: 3 }),
   scenario('default-vs-bare-koa', 'head to head: the default configuration against bare Koa', 'default', warm, { pairsPerSecond: 2, reference: 'bareKoa' }),
   scenario('default-vs-log-quiet', 'alternating: the default configuration against the same at LOG_LEVEL=warn (no access log)', 'default', warm, { pairsPerSecond: 3, reference: 'lease', alternate: true }),
+  scenario('bare-koa-end-of-turn', 'reference, not the API: bare Koa answering at the end of the event-loop turn, as the API does', 'bareKoaEndOfTurn', warm, { pairsPerSecond: 2 }),
+  scenario('default-vs-bare-koa-end-of-turn', 'alternating: the default configuration against bare Koa answering at the end of the turn', 'default', warm, { pairsPerSecond: 2, reference: 'bareKoaEndOfTurn', alternate: true }),
   scenario('lease-floor', 'reference, not the API: bare Koa + one SHA-256, a Map lookup, an in-process counter and the five headers', 'leaseFloor', warm, { pairsPerSecond: 2 }),
   scenario('floor', 'reference, not the API: bare Koa + one SHA-256, a Map lookup, one RateLimiterRedis consume (plain ioredis client)', 'floor', warm, { pairsPerSecond: 2 }),
   scenario('floor-api-client', "reference, not the API: the floor on the API's client options (no offline queue, 100 ms deadline)", 'floorApiClient', warm),

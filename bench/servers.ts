@@ -34,10 +34,14 @@ export class BenchServer {
     return BenchServer.start(name, plan, ['--require', PROBE, join(ROOT, 'dist', 'app', 'main.js')], env, '/health', env.LOG_LEVEL === 'info');
   }
 
-  /** Starts the bare Koa reference server (with @koa/router, or without), answering with the given bodies by path. */
-  static bare(plan: CpuPlan, responsesFile: string, router = true): Promise<BenchServer> {
+  /**
+   * Starts the bare Koa reference server (with @koa/router, or without), answering with the given
+   * bodies by path; `endOfTurn`: at the end of the event-loop turn, as the API answers.
+   */
+  static bare(plan: CpuPlan, responsesFile: string, router = true, endOfTurn = false): Promise<BenchServer> {
     const argv = ['--import', 'tsx', join(ROOT, 'bench', 'bareKoa.ts')];
-    return BenchServer.start(router ? 'bare-koa' : 'koa-without-router', plan, argv, { BARE_RESPONSES: responsesFile, BARE_ROUTER: String(router) }, '/v1/health');
+    const name = endOfTurn ? 'bare-koa-end-of-turn' : router ? 'bare-koa' : 'koa-without-router';
+    return BenchServer.start(name, plan, argv, { BARE_RESPONSES: responsesFile, BARE_ROUTER: String(router), BARE_END_OF_TURN: String(endOfTurn) }, '/v1/health');
   }
 
   /** Starts the floor reference (bench/floorKoa.ts): bare Koa plus only the unavoidable work. */
