@@ -164,21 +164,24 @@ export function checkTargets(byName: Map<string, ScenarioResult>, multi: MultiIn
   add(`exact mode, warm path: at most 1 Redis command per request (≤ ${1 + IO_ALLOWANCE})`, warm.perRequest.redisCommands <= 1 + IO_ALLOWANCE, `${warm.perRequest.redisCommands}`);
   // "Cost" is server CPU time per request, relative to bare Koa's in the same scenario (the CPU
   // time of one request itself grows when the machine is busy), and I/O per request. Throughput
-  // on this machine is shaped as much by scheduling as by work (docs/performance.md). I/O is
+  // on this machine is shaped as much by scheduling as by work (docs/performance.md). Both are
   // compared with valid keys sent the same way (one key against the warm key, keys in turn
-  // against many-keys), within IO_ALLOWANCE per request.
+  // against many-keys, which share autocannon as their load generator where the one key has
+  // wrk): the server's CPU per request depends on how its load arrives, since the answers of one
+  // event-loop turn leave together and wrk's requests come in larger bursts. The warm key's
+  // figure is shown beside.
   for (const name of ['malformed-key', 'unknown-key', 'unknown-key-throttled']) {
     const s = byName.get(name);
-    if (!s || s.cpuRelativeToBare === null || warm.cpuRelativeToBare === null) continue;
-    const valid = (s.keys.mode === 'rotate' && byName.get('many-keys')) || warm;
-    const cpuOk = s.cpuRelativeToBare <= warm.cpuRelativeToBare * (1 + CPU_NOISE);
+    const valid = (s?.keys.mode === 'rotate' && byName.get('many-keys')) || warm;
+    if (!s || s.cpuRelativeToBare === null || valid.cpuRelativeToBare === null) continue;
+    const cpuOk = s.cpuRelativeToBare <= valid.cpuRelativeToBare * (1 + CPU_NOISE);
     const ioOk =
       s.perRequest.mysqlQueries <= valid.perRequest.mysqlQueries + IO_ALLOWANCE &&
       s.perRequest.redisCommands <= valid.perRequest.redisCommands + IO_ALLOWANCE;
     add(
-      `${name} costs no more than a warm key (CPU × bare within ${CPU_NOISE * 100}%, I/O per request within ${IO_ALLOWANCE} of ${valid.name})`,
+      `${name} costs no more than a warm key (CPU × bare within ${CPU_NOISE * 100}% and I/O per request within ${IO_ALLOWANCE} of ${valid.name})`,
       cpuOk && ioOk,
-      `CPU ${s.cpuRelativeToBare} vs ${warm.cpuRelativeToBare} × bare; ${s.perRequest.mysqlQueries} q and ${s.perRequest.redisCommands} cmd/req vs ${valid.perRequest.mysqlQueries} and ${valid.perRequest.redisCommands}`,
+      `CPU ${s.cpuRelativeToBare} vs ${valid.cpuRelativeToBare} × bare${valid === warm ? '' : ` (${warm.name}: ${warm.cpuRelativeToBare})`}; ${s.perRequest.mysqlQueries} q and ${s.perRequest.redisCommands} cmd/req vs ${valid.perRequest.mysqlQueries} and ${valid.perRequest.redisCommands}`,
     );
   }
   return targets;
