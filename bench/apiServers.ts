@@ -3,6 +3,20 @@ import type { ApiKind, ServerKind } from './scenarios';
 import { BenchServer } from './servers';
 import type { BenchWorld } from './world';
 
+/**
+ * Every reference server (each kind that is not the API) and how it is started: a floor by its
+ * Redis client (bench/floorKoa.ts), bare Koa by its options (bench/bareKoa.ts).
+ */
+type Reference = { floor: 'plain' | 'api' | 'lease' } | { router: boolean; endOfTurn: boolean };
+const REFERENCES: Record<Exclude<ServerKind, ApiKind>, Reference> = {
+  floor: { floor: 'plain' },
+  floorApiClient: { floor: 'api' },
+  leaseFloor: { floor: 'lease' },
+  bareKoa: { router: true, endOfTurn: false },
+  koaWithoutRouter: { router: false, endOfTurn: false },
+  bareKoaEndOfTurn: { router: true, endOfTurn: true },
+};
+
 // Budgets high enough never to be reached, except where a scenario is about reaching them.
 const UNREACHABLE = '1000000000';
 
@@ -66,16 +80,20 @@ export class ApiServers {
       return { server: c.server, fresh: false };
     }
     await this.stop();
-    const floorEnv = () => ({ REDIS_URL: this.redisUrl, REDIS_PREFIX: this.world.redisPrefix, BARE_RESPONSES: this.responsesFile() });
-    const server =
-      kind === 'floor' || kind === 'floorApiClient' || kind === 'leaseFloor'
-        ? await BenchServer.floor(this.plan, floorEnv(), kind === 'floor' ? 'plain' : kind === 'leaseFloor' ? 'lease' : 'api')
-        : kind === 'koaWithoutRouter' || kind === 'bareKoa' || kind === 'bareKoaEndOfTurn'
-          ? await BenchServer.bare(this.plan, this.responsesFile(), kind !== 'koaWithoutRouter', kind === 'bareKoaEndOfTurn')
-          : await BenchServer.api(kind, this.plan, serverEnv(kind, this.world, this.redisUrl, !this.migrated));
+    const server = isApi(kind)
+      ? await BenchServer.api(kind, this.plan, serverEnv(kind, this.world, this.redisUrl, !this.migrated))
+      : await this.startReference(REFERENCES[kind]);
     this.migrated ||= isApi(kind);
     this.current = { kind, server, startedAt: Date.now(), servedManyKeys: servesManyKeys };
     return { server, fresh: true };
+  }
+
+  private startReference(reference: Reference): Promise<BenchServer> {
+    if ('floor' in reference) {
+      const env = { REDIS_URL: this.redisUrl, REDIS_PREFIX: this.world.redisPrefix, BARE_RESPONSES: this.responsesFile() };
+      return BenchServer.floor(this.plan, env, reference.floor);
+    }
+    return BenchServer.bare(this.plan, this.responsesFile(), reference.router, reference.endOfTurn);
   }
 
   private responsesFile(): string {
@@ -91,5 +109,5 @@ export class ApiServers {
 }
 
 function isApi(kind: ServerKind): kind is ApiKind {
-  return kind !== 'floor' && kind !== 'floorApiClient' && kind !== 'leaseFloor' && kind !== 'koaWithoutRouter' && kind !== 'bareKoa' && kind !== 'bareKoaEndOfTurn';
+  return !(kind in REFERENCES);
 }
